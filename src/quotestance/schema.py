@@ -1,0 +1,80 @@
+"""The sentence record: one schema for the seed, every public corpus and predictions.
+
+A field that a source does not label is None (or, for spans, `spans_labelled`
+is False), never a guess: training masks it out of that task's loss and the
+evaluation skips it.
+"""
+
+from datasets import Features, Sequence, Value
+
+SPAN_FEATURE = {"start": Value("int32"), "end": Value("int32")}
+
+FEATURES = Features(
+    {
+        "id": Value("string"),  # "<corpus>:<doc_id>:<sent_index>", unique across sources
+        "corpus": Value("string"),  # data source: seed, polnear, plv, cameo, isot_politics, ...
+        "doc_id": Value("string"),
+        "sent_index": Value("int32"),
+        "paragraph_index": Value("int32"),
+        "start": Value("int32"),  # character offsets of `text` in the article file
+        "end": Value("int32"),
+        "text": Value("string"),
+        "context": Value("string"),  # previous sentence of the same article, "" for the first
+        "is_caption": Value("bool"),
+        "split": Value("string"),  # train | validation | test | unlabelled
+        "fold": Value("int32"),  # cross-validation fold, -1 where the source has fixed splits
+        "quote_type": Value("string"),
+        "spans_labelled": Value("bool"),
+        "source_spans": Sequence(SPAN_FEATURE),  # character offsets inside `text`
+        "cue_spans": Sequence(SPAN_FEATURE),
+        "content_spans": Sequence(SPAN_FEATURE),
+        "source_resolved": Value("string"),
+        "source_actor": Value("string"),
+        "anonymous": Value("bool"),
+        "stance": Value("string"),
+        "stance_target": Value("string"),
+        "event_mode": Value("string"),
+        "event_source": Value("string"),  # PLV's marked source and target, as metadata
+        "event_target": Value("string"),
+    }
+)
+
+LABEL_FIELDS = (
+    "quote_type",
+    "source_resolved",
+    "source_actor",
+    "anonymous",
+    "stance",
+    "stance_target",
+    "event_mode",
+)
+
+
+def empty_record(**fields) -> dict:
+    """A record with every field present and every label unset, updated by `fields`."""
+    record = {
+        "id": "",
+        "corpus": "",
+        "doc_id": "",
+        "sent_index": 0,
+        "paragraph_index": 0,
+        "start": 0,
+        "end": 0,
+        "text": "",
+        "context": "",
+        "is_caption": False,
+        "split": "",
+        "fold": -1,
+        "spans_labelled": False,
+        "source_spans": [],
+        "cue_spans": [],
+        "content_spans": [],
+        "event_source": None,
+        "event_target": None,
+    }
+    record.update({name: None for name in LABEL_FIELDS})
+    unknown = set(fields) - set(FEATURES)
+    if unknown:
+        raise KeyError(f"unknown record fields {sorted(unknown)}; valid: {sorted(FEATURES)}")
+    record.update(fields)
+    return record
