@@ -1,0 +1,103 @@
+"""Sentence records to model inputs: the sentence/context pair, sentence-task label ids,
+and token-level BIO tags derived from the records' character spans.
+
+BIO tags are made here, over the encoder's own tokenizer, rather than stored in the
+dataset: the same dataset then trains any encoder.
+"""
+
+from __future__ import annotations
+
+from .labels import IGNORE_INDEX, SENTENCE_TASKS, SPAN_FIELDS, SPAN_TASK
+
+LABEL_COLUMNS = {task: f"{task}_labels" for task in (*SENTENCE_TASKS, SPAN_TASK)}
+
+
+def tokenize(tokenizer, texts: list[str], contexts: list[str] | None, max_length: int,
+             return_offsets: bool = False) -> dict:
+    """`[CLS] sentence [SEP] context [SEP]`, the longer side truncated first (the context,
+    nearly always). No padding: the collator pads each batch to its own longest."""
+    return tokenizer(
+        texts,
+        contexts if contexts is not None else None,
+        truncation="longest_first" if contexts is not None else True,
+        max_length=max_length,
+        return_offsets_mapping=return_offsets,
+    )
+
+
+def bio_tags(offsets: list[tuple[int, int]], sequence_ids: list[int | None],
+             spans_by_type: dict[str, list[dict]], label2id: dict[str, int]) -> list[int]:
+    """One BIO tag id per token; special and context tokens are IGNORE_INDEX.
+
+    A token is inside a span when its characters overlap it; the first such token of
+    each span is B-, the rest I-. PolNeAR attributions never overlap, so a token
+    carries at most one type; where two would, the first of SOURCE, CUE, CONTENT wins.
+    """
+    tags = [IGNORE_INDEX if seq != 0 else label2id["O"] for seq in sequence_ids]
+    taken = [False] * len(tags)
+    for span_type, spans in spans_by_type.items():
+        for span in spans:
+            first = True
+            for i, ((start, end), seq) in enumerate(zip(offsets, sequence_ids)):
+                if seq != 0 or end <= span["start"] or start >= span["end"] or taken[i]:
+                    continue
+                tags[i] = label2id[("B-" if first else "I-") + span_type]
+                taken[i] = True
+                first = False
+    return tags
+
+
+def encode_batch(batch: dict[str, list], tokenizer, *, max_length: int, use_context: bool,
+                 task_labels: dict[str, list[str]]) -> dict[str, list]:
+    """`datasets.map(batched=True)` function: tokens plus one label column per task."""
+    contexts = batch["context"] if use_context else None
+    encoded = tokenize(tokenizer, batch["text"], contexts, max_length, return_offsets=True)
+    for task, labels in task_labels.items():
+        label2id = {label: i for i, label in enumerate(labels)}
+        column = []
+        for row in range(len(batch["text"])):
+            if task == SPAN_TASK:
+                column.append(_span_labels(batch, row, encoded, label2id))
+            else:
+                value = batch[task][row]
+                column.append(label2id[value] if value is not None else IGNORE_INDEX)
+        encoded[LABEL_COLUMNS[task]] = column
+    encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
+    encoded.pop("offset_mapping")
+    return encoded
+
+
+def _span_labels(batch, row, encoded, label2id) -> list[int]:
+    sequence_ids = encoded.sequence_ids(row)
+    if not batch["spans_labelled"][row]:
+        return [IGNORE_INDEX] * len(sequence_ids)
+    spans = {span_type: batch[field][row] for span_type, field in SPAN_FIELDS.items()}
+    return bio_tags(encoded["offset_mapping"][row], sequence_ids, spans, label2id)
+
+
+def decode_spans(tag_ids: list[int], offsets: list[tuple[int, int]], sequence_ids: list[int | None],
+                 id2label: dict[int, str]) -> dict[str, list[dict]]:
+    """BIO tag ids of the sentence's tokens back to character spans per span type.
+
+    An I- tag that does not continue a span of its type starts one (lenient decoding),
+    and a span runs from its first token's start to its last token's end.
+    """
+    spans: dict[str, list[dict]] = {span_type: [] for span_type in SPAN_FIELDS}
+    current_type, current = None, None
+    for tag_id, (start, end), seq in zip(tag_ids, offsets, sequence_ids):
+        if seq != 0:
+            continue
+        tag = id2label[int(tag_id)]
+        prefix, _, span_type = tag.partition("-")
+        if tag == "O" or (prefix == "B") or span_type != current_type:
+            if current is not None:
+                spans[current_type].append(current)
+            current_type, current = None, None
+        if tag != "O":
+            if current is None:
+                current_type, current = span_type, {"start": start, "end": end}
+            else:
+                current["end"] = end
+    if current is not None:
+        spans[current_type].append(current)
+    return spans
