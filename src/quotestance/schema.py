@@ -5,7 +5,7 @@ is False), never a guess: training masks it out of that task's loss and the
 evaluation skips it.
 """
 
-from datasets import Features, Sequence, Value
+from datasets import Features, List, Value
 
 SPAN_FEATURE = {"start": Value("int32"), "end": Value("int32")}
 
@@ -25,9 +25,9 @@ FEATURES = Features(
         "fold": Value("int32"),  # cross-validation fold, -1 where the source has fixed splits
         "quote_type": Value("string"),
         "spans_labelled": Value("bool"),
-        "source_spans": Sequence(SPAN_FEATURE),  # character offsets inside `text`
-        "cue_spans": Sequence(SPAN_FEATURE),
-        "content_spans": Sequence(SPAN_FEATURE),
+        "source_spans": List(SPAN_FEATURE),  # character offsets inside `text`
+        "cue_spans": List(SPAN_FEATURE),
+        "content_spans": List(SPAN_FEATURE),
         "source_resolved": Value("string"),
         "source_actor": Value("string"),
         "anonymous": Value("bool"),

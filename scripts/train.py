@@ -1,0 +1,70 @@
+"""Fine-tune the multi-task model: config, data, model, train, evaluate, save.
+
+    python scripts/train.py --config configs/seed.yaml [--train.seed=7 ...]
+    accelerate launch scripts/train.py --config configs/full.yaml    # several GPUs
+"""
+
+import argparse
+import logging
+import time
+
+from accelerate import PartialState
+
+from quotestance import experiment
+from quotestance.atomic import staged_directory
+from quotestance.config import ConfigError, load_config
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", required=True, help="a YAML file from configs/")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from the last checkpoint of this run (= --train.resume=true)")
+    args, overrides = parser.parse_known_args()
+    if args.resume:
+        overrides.append("--train.resume=true")
+    return args, overrides
+
+
+def main():
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args, overrides = parse_args()
+    try:
+        config = load_config(args.config, overrides)
+    except ConfigError as error:
+        raise SystemExit(f"error: {error}")
+    started = time.time()
+    state = PartialState()
+
+    # Data: the config's sources as one DatasetDict (train / validation / test).
+    data = experiment.load_data(config)
+
+    # Cross-validation (the seed): out-of-fold predictions before the final fit.
+    cross_validation = None
+    if config.train.cross_validate:
+        cross_validation = experiment.cross_validate(config, data["train"])
+
+    # Model + training: fresh heads on the configured encoder, seeded.
+    model, tokenizer, history = experiment.train_final(config, data)
+
+    # Evaluate and save, into a staging directory renamed into place at the end.
+    if state.is_main_process:
+        metadata = {"model": str(experiment.run_dir(config)), "config_file": args.config,
+                    "config": config.to_dict()}
+        with staged_directory(experiment.run_dir(config)) as staging:
+            reports = experiment.evaluate_tests(model, tokenizer, config, data,
+                                                staging / "reports", metadata)
+            if cross_validation is not None:
+                reports["seed-cv"] = experiment.write_cross_validation_report(
+                    *cross_validation, config, staging / "reports" / "seed-cv", metadata)
+            info = experiment.run_info(config, data, history, time.time() - started)
+            experiment.save_run(staging, model, tokenizer, info, reports)
+        experiment.remove_work_dir(config)
+        run_dir = experiment.run_dir(config)
+        print(f"checkpoint: {run_dir}")
+        for name in reports:
+            print(f"report:     {run_dir / 'reports' / name / 'report.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""The steps of a training run, each one function for scripts/train.py to call in turn:
+data, cross-validation, training, evaluation, and saving a self-describing run."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from datasets import Dataset, DatasetDict, concatenate_datasets
+
+from . import provenance
+from .config import Config
+from .model import QuoteStanceModel
+from .training import fit
+
+logger = logging.getLogger(__name__)
+
+
+def run_dir(config: Config) -> Path:
+    return Path(config.train.output_dir) / config.train.run_name
+
+
+def work_dir(config: Config) -> Path:
+    """Trainer checkpoints for --train.resume; removed once the run is saved."""
+    return Path(config.train.output_dir) / f".{config.train.run_name}.work"
+
+
+def load_data(config: Config) -> DatasetDict:
+    """The dataset of the config's sources, built (corpora conversions are cached)."""
+    from .dataset import build_dataset
+
+    data, _ = build_dataset(config)
+    return data
+
+
+def labelled_splits(data: DatasetDict) -> dict[str, Dataset]:
+    return {name: split for name, split in data.items() if len(split) and name != "unlabelled"}
+
+
+def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[dict]]:
+    """Out-of-fold predictions: for each fold, a fresh model trained on the other folds
+    labels the held-out sentences. Returns (gold records, predictions) in article order."""
+    from .inference import Labeler
+
+    folds = sorted(set(records["fold"]))
+    if len(folds) < 2 or min(folds) < 0:
+        raise ValueError(
+            "train.cross_validate needs the sentences' folds; rebuild the dataset with "
+            f"data.num_folds >= 2 (found folds {folds})"
+        )
+    predictions: dict[str, dict] = {}
+    for fold in folds:
+        logger.info("cross-validation: fold %d of %d", fold + 1, len(folds))
+        held_out = records.filter(lambda row: row["fold"] == fold)
+        trained_on = records.filter(lambda row: row["fold"] != fold)
+        model, tokenizer, _ = fit(config, trained_on, None,
+                                  work_dir(config) / f"cv-fold-{fold}", checkpoints=False)
+        fold_predictions = Labeler(model, tokenizer).predict_records(list(held_out), resolve=False)
+        predictions.update({p["id"]: p for p in fold_predictions})
+    gold = sorted(records, key=lambda r: (r["corpus"], r["doc_id"], r["sent_index"]))
+    ordered = [predictions[r["id"]] for r in gold]
+    # Sources are resolved across the article once every sentence has its prediction.
+    Labeler.resolve_article_sources(gold, ordered)
+    return gold, ordered
+
+
+def train_final(config: Config, data: DatasetDict) -> tuple[QuoteStanceModel, object, dict]:
+    """Train on the train split; the validation split, where there is one, picks the best
+    epoch. Sources with cross-validation folds but no validation train on everything."""
+    validation = data.get("validation")
+    if validation is not None and len(validation) == 0:
+        validation = None
+    return fit(config, data["train"], validation, work_dir(config), resume=config.train.resume)
+
+
+def evaluate_tests(model, tokenizer, config: Config, data: DatasetDict, out_dir: Path,
+                   metadata: dict) -> dict[str, dict]:
+    """One report per corpus of the test split, written under out_dir/<corpus>-test/."""
+    from .evaluation import evaluate
+    from .inference import Labeler
+    from .report import write_report
+
+    test = data.get("test")
+    reports = {}
+    if test is None or len(test) == 0:
+        return reports
+    labeler = Labeler(model, tokenizer)
+    for corpus in sorted(set(test["corpus"])):
+        gold = sorted(test.filter(lambda row: row["corpus"] == corpus),
+                      key=lambda r: (r["doc_id"], r["sent_index"]))
+        predictions = labeler.predict_records(gold)
+        report = evaluate(gold, predictions, bootstrap_samples=config.train.bootstrap_samples,
+                          seed=config.train.seed, metadata={**metadata, "split": f"{corpus}-test"})
+        write_report(report, predictions, gold, out_dir / f"{corpus}-test")
+        reports[f"{corpus}-test"] = report
+    return reports
+
+
+def write_cross_validation_report(gold: list[dict], predictions: list[dict], config: Config,
+                                  out_dir: Path, metadata: dict) -> dict:
+    from .evaluation import evaluate
+    from .report import write_report
+
+    report = evaluate(gold, predictions, bootstrap_samples=config.train.bootstrap_samples,
+                      seed=config.train.seed,
+                      metadata={**metadata, "split": f"{config.data.num_folds}-fold out-of-fold"})
+    write_report(report, predictions, gold, out_dir)
+    return report
+
+
+def split_sizes(data: DatasetDict) -> dict[str, dict[str, int]]:
+    sizes = {}
+    for name, split in data.items():
+        counts: dict[str, int] = {}
+        for corpus in split["corpus"]:
+            counts[corpus] = counts.get(corpus, 0) + 1
+        sizes[name] = dict(sorted(counts.items()))
+    return sizes
+
+
+def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: float) -> dict:
+    return {
+        "config": config.to_dict(),
+        "seed": config.train.seed,
+        **provenance.provenance(),
+        "wall_seconds": round(wall_seconds, 1),
+        "global_step": history.get("global_step"),
+        "split_sizes": split_sizes(data),
+        "log_history": history.get("log_history", []),
+    }
+
+
+def save_run(directory: Path, model: QuoteStanceModel, tokenizer, info: dict,
+             reports: dict[str, dict]) -> None:
+    """Checkpoint (safetensors, config with label maps, tokenizer), run_info.json and the
+    model card, into `directory` (a staging directory renamed into place by the caller)."""
+    from .model_card import model_card
+
+    model.save_pretrained(directory, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+    (directory / "run_info.json").write_text(json.dumps(info, indent=2, default=str) + "\n",
+                                             encoding="utf-8")
+    (directory / "README.md").write_text(model_card(model.config, info, reports),
+                                         encoding="utf-8")
+
+
+def remove_work_dir(config: Config) -> None:
+    shutil.rmtree(work_dir(config), ignore_errors=True)
