@@ -61,15 +61,18 @@ def encode(dataset: Dataset, tokenizer, model: QuoteStanceModel) -> Dataset:
 
 
 class MultiTaskCollator:
-    """Pads a batch to its own longest member; span tags are padded with IGNORE_INDEX."""
+    """Pads a batch to its own longest member (or, for the benchmark's baseline, to a
+    fixed `pad_to_length`); span tags are padded with IGNORE_INDEX."""
 
-    def __init__(self, tokenizer, tasks: list[str]):
+    def __init__(self, tokenizer, tasks: list[str], pad_to_length: int | None = None):
         self.tokenizer = tokenizer
         self.label_columns = [features.LABEL_COLUMNS[task] for task in tasks]
+        self.padding = {"padding": "max_length", "max_length": pad_to_length} if pad_to_length \
+            else {"padding": "longest"}
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
         inputs = [{key: row[key] for key in MODEL_INPUTS if key in row} for row in rows]
-        batch = self.tokenizer.pad(inputs, return_tensors="pt")
+        batch = self.tokenizer.pad(inputs, return_tensors="pt", **self.padding)
         width = batch["input_ids"].shape[1]
         for column in self.label_columns:
             values = [row[column] for row in rows]

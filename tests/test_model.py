@@ -1,0 +1,110 @@
+"""The model on the tiny config: label maps, masked loss, train-save-reload, resume,
+determinism."""
+
+import json
+
+import pytest
+import torch
+from datasets import Dataset
+
+from quotestance import features
+from quotestance.annotations import seed_records
+from quotestance.config import load_config
+from quotestance.labels import BIO_TAGS, QUOTE_TYPES, STANCES
+from quotestance.model import QuoteStanceModel
+from quotestance.predictor import Predictor
+from quotestance.schema import FEATURES
+from quotestance.training import MultiTaskCollator, build_model, encode, fit
+
+
+@pytest.fixture(scope="module")
+def seed_dataset(root):
+    return Dataset.from_list(seed_records(root / "data/raw", root / "data/annotations"),
+                             features=FEATURES)
+
+
+@pytest.fixture()
+def tiny_config(root, tmp_path):
+    return load_config(root / "configs" / "tiny.yaml",
+                       [f"--train.output_dir={tmp_path}", "--train.logging_steps=1"])
+
+
+def test_label_maps_are_sorted_and_round_trip(tiny_config, tmp_path):
+    model, tokenizer = build_model(tiny_config)
+    assert model.config.task_labels == {
+        "quote_type": list(QUOTE_TYPES), "stance": list(STANCES), "spans": list(BIO_TAGS)}
+    for labels in model.config.task_labels.values():
+        assert labels == sorted(labels)
+    model.save_pretrained(tmp_path / "ckpt")
+    saved = json.loads((tmp_path / "ckpt" / "config.json").read_text())
+    assert saved["task_labels"] == model.config.task_labels
+    assert saved["model_type"] == "quotestance"
+    assert (tmp_path / "ckpt" / "model.safetensors").is_file()
+    assert not list((tmp_path / "ckpt").glob("*.bin"))  # no pickle
+    reloaded = QuoteStanceModel.from_pretrained(tmp_path / "ckpt")
+    assert reloaded.config.task_labels == model.config.task_labels
+    assert reloaded.config.id2label_for("stance") == dict(enumerate(STANCES))
+
+
+def test_bio_tags_follow_the_gold_spans(tiny_config, seed_dataset):
+    _, tokenizer = build_model(tiny_config)
+    record = seed_dataset[11]  # Khalilzad said last month he hoped a deal would be reached...
+    encoded = features.tokenize(tokenizer, [record["text"]], [record["context"]], 128,
+                                return_offsets=True)
+    label2id = {tag: i for i, tag in enumerate(BIO_TAGS)}
+    spans = {"SOURCE": record["source_spans"], "CUE": record["cue_spans"],
+             "CONTENT": record["content_spans"]}
+    tags = features.bio_tags(encoded["offset_mapping"][0], encoded.sequence_ids(0), spans, label2id)
+    decoded = features.decode_spans(tags, encoded["offset_mapping"][0], encoded.sequence_ids(0),
+                                    dict(enumerate(BIO_TAGS)))
+    assert decoded["SOURCE"] == record["source_spans"]
+    assert decoded["CUE"] == record["cue_spans"]
+    assert [record["text"][s["start"]:s["end"]] for s in decoded["CONTENT"]] == \
+        [record["text"][s["start"]:s["end"]] for s in record["content_spans"]]
+
+
+def test_a_batch_without_stance_labels_gives_no_stance_gradient(tiny_config, seed_dataset):
+    model, tokenizer = build_model(tiny_config)
+    unlabelled = seed_dataset.select(range(6)).map(lambda row: {"stance": None})
+    batch = MultiTaskCollator(tokenizer, model.config.tasks)(list(encode(unlabelled, tokenizer, model)))
+    assert (batch["stance_labels"] == -100).all()
+    model(**batch).loss.backward()
+    stance_grad = model.heads["stance"].weight.grad
+    assert stance_grad is None or torch.count_nonzero(stance_grad) == 0
+    assert torch.count_nonzero(model.heads["quote_type"].weight.grad) > 0
+    assert torch.count_nonzero(model.heads["spans"].weight.grad) > 0
+
+
+def test_train_save_reload_gives_identical_predictions(tiny_config, seed_dataset, tmp_path):
+    model, tokenizer, info = fit(tiny_config, seed_dataset, None, tmp_path / "work")
+    assert info["global_step"] > 0
+    model.save_pretrained(tmp_path / "ckpt")
+    tokenizer.save_pretrained(tmp_path / "ckpt")
+    reloaded = QuoteStanceModel.from_pretrained(tmp_path / "ckpt")
+    from transformers import AutoTokenizer
+
+    records = list(seed_dataset)
+    before = Predictor(model, tokenizer).predict_records(records)
+    after = Predictor(reloaded, AutoTokenizer.from_pretrained(tmp_path / "ckpt")).predict_records(records)
+    assert before == after  # every head: labels, probabilities and spans
+    assert {"quote_type_probs", "stance_probs", "source_spans", "cue_spans"} <= set(before[0])
+
+
+def test_same_config_and_seed_give_the_same_model(tiny_config, seed_dataset, tmp_path):
+    first, _, _ = fit(tiny_config, seed_dataset, None, tmp_path / "a", checkpoints=False)
+    second, _, _ = fit(tiny_config, seed_dataset, None, tmp_path / "b", checkpoints=False)
+    for (name, a), (_, b) in zip(first.state_dict().items(), second.state_dict().items()):
+        assert torch.equal(a, b), name
+
+
+def test_resumed_run_continues_from_its_step(tiny_config, seed_dataset, tmp_path):
+    tiny_config.train.num_train_epochs = 1.0
+    _, _, first = fit(tiny_config, seed_dataset, None, tmp_path / "work")
+    steps_per_epoch = first["global_step"]
+    assert (tmp_path / "work" / f"checkpoint-{steps_per_epoch}").is_dir()
+    tiny_config.train.num_train_epochs = 2.0
+    _, _, resumed = fit(tiny_config, seed_dataset, None, tmp_path / "work", resume=True)
+    assert resumed["global_step"] == 2 * steps_per_epoch
+    logged_steps = [entry["step"] for entry in resumed["log_history"] if "loss" in entry]
+    # The first epoch's log comes from the checkpoint; the second epoch's steps are new.
+    assert logged_steps == list(range(1, 2 * steps_per_epoch + 1))
