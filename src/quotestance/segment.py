@@ -7,7 +7,7 @@ blank lines. Offsets always point into the file's text, so
 
 Paragraphs are split into sentences by BlingFire (Microsoft's finite-state
 tokenizer: keeps "U.S." and "U.S.-Pakistan" whole, splits inside a multi-sentence
-quotation, and is 50-100 times faster than pysbd; see docs/segmentation.md for the
+quotation, and is 20-45 times faster than pysbd; see docs/segmentation.md for the
 comparison). Two repairs on top handle what newswire does and BlingFire does not:
 a quotation mark glued to the next sentence (`said.”The letter`) and photo
 captions, which are one record each and never split.
@@ -135,6 +135,18 @@ class Segmenter:
                     )
                 )
         return sentences
+
+
+def contexts(sentences: list[Sentence]) -> list[str]:
+    """The context of each sentence: the previous sentence of the article that is not a
+    photo caption ("" for the first). A caption interrupts the story, so "He defended..."
+    after a caption about Imran Khan still follows the sentence about Trump."""
+    previous, result = "", []
+    for sentence in sentences:
+        result.append(previous)
+        if not sentence.is_caption:
+            previous = sentence.text
+    return result
 
 
 def _repair_glued_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
