@@ -78,7 +78,11 @@ def test_seed_annotations_load_and_validate(root, sentences):
                 assert set(span) == {"start", "end"} and 0 <= span["start"] < span["end"] <= len(record["text"])
     assert [r["sent_index"] for r in records if r["is_caption"]] == [1, 22]
     assert records[0]["context"] == ""
-    assert all(r["context"] == p["text"] for p, r in zip(records, records[1:]))
+    # The context is the previous sentence, skipping photo captions: "He defended..."
+    # (23) follows the caption about Imran Khan (22) but continues the Trump sentence (21).
+    assert records[2]["context"] == records[0]["text"]
+    assert records[23]["context"] == records[21]["text"]
+    assert all(r["context"] == p["text"] for p, r in zip(records, records[1:]) if not p["is_caption"])
 
 
 def test_every_gold_line_has_every_field(gold_path):
