@@ -1,0 +1,166 @@
+"""The actor table: a quotation's source text to the code of whom it speaks for.
+
+    table = ActorTable.from_yaml("configs/actors.yaml")
+    table.lookup("Pakistan’s foreign ministry")           # "PAK"
+    table.lookup("Afghan Taliban militants")             # "TALIBAN", the longest entry wins
+    table.lookup("The administration official", context) # no entry: the first actor in context
+
+The table is user-editable YAML (configs/actors.yaml); a malformed one is refused
+with the file and line of the fault.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .labels import ACTOR_CODE_PATTERN
+
+# The table shipped with the project; users point at their own copy instead.
+DEFAULT_TABLE_PATH = Path(__file__).resolve().parents[2] / "configs" / "actors.yaml"
+
+OTHER = "OTHER"  # a source the table does not know: analysts, companies, private people
+NONE = "NONE"  # no source at all
+RESERVED_CODES = {OTHER, NONE}
+
+# Unnamed sources whose affiliation the text around them gives ("the official" in
+# an article about Washington): only these fall back to the context.
+GENERIC_SOURCE_WORDS = re.compile(
+    r"\b(?:officials?|administration|ministry|ministers?|government|spokes(?:man|woman|person)"
+    r"|diplomats?|envoys?|president|secretary|authorities|department|office|embassy|military"
+    r"|army|sources?|statement)\b",
+    re.IGNORECASE,
+)
+# Curly and straight apostrophes are the same letter to a reader.
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+class ActorTableError(ValueError):
+    """A malformed actor table; the message names the file, the line and the fix."""
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    start: int
+    end: int
+    name: str
+    code: str
+
+
+class ActorTable:
+    def __init__(self, entries: dict[str, str]):
+        """`entries` maps a name to its code; see the module docstring for case rules."""
+        self.entries = dict(entries)
+        self._by_key = {}
+        alternatives = []
+        # Longest first: at one position the regex takes the first alternative that fits.
+        for name in sorted(self.entries, key=len, reverse=True):
+            normalised = name.translate(APOSTROPHES)
+            escaped = re.escape(normalised)
+            if normalised == normalised.lower():
+                alternatives.append(f"(?i:{escaped})")
+                self._by_key[normalised.lower()] = name
+            else:
+                alternatives.append(escaped)
+                self._by_key[normalised] = name
+        # A lookahead finds a match at every position, so a long entry starting inside
+        # a shorter earlier one is still seen.
+        self._pattern = (
+            re.compile(rf"(?=(?<![\w-])({'|'.join(alternatives)})(?![\w-]))") if alternatives else None
+        )
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "ActorTable":
+        path = Path(path)
+        if not path.is_file():
+            raise ActorTableError(f"actor table not found: {path}; see configs/actors.yaml for the format")
+        try:
+            root = yaml.compose(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise ActorTableError(f"{path}: not valid YAML: {error}") from None
+        return cls(_entries_from_node(root, path))
+
+    def matches(self, text: str) -> list[ActorMatch]:
+        """Every table entry in `text`, in order of position, longest first at a position."""
+        if not text or self._pattern is None:
+            return []
+        normalised = text.translate(APOSTROPHES)
+        found = []
+        for match in self._pattern.finditer(normalised):
+            surface = match.group(1)
+            name = self._by_key.get(surface) or self._by_key[surface.lower()]
+            found.append(ActorMatch(match.start(1), match.end(1), name, self.entries[name]))
+        return found
+
+    def code_of(self, text: str) -> str | None:
+        """The code of the longest entry in `text` (the earliest on a tie), or None."""
+        found = self.matches(text)
+        if not found:
+            return None
+        best = max(found, key=lambda m: (m.end - m.start, -m.start))
+        return best.code
+
+    def lookup(self, source_text: str | None, context: str | None = None) -> str:
+        """The source's code: NONE without a source, OTHER when neither it nor its context says.
+
+        `context` (the article before the sentence, say) is consulted only for an unnamed
+        official or institution ("the ministry"), whose affiliation is the first actor the
+        context names: news stories name their main actor first.
+        """
+        if source_text is None or not source_text.strip():
+            return NONE
+        code = self.code_of(source_text)
+        if code is not None:
+            return code
+        if context and GENERIC_SOURCE_WORDS.search(source_text):
+            found = self.matches(context)
+            if found:
+                return found[0].code
+        return OTHER
+
+
+def default_table() -> ActorTable:
+    """The project's configs/actors.yaml."""
+    return ActorTable.from_yaml(DEFAULT_TABLE_PATH)
+
+
+def _entries_from_node(root, path: Path) -> dict[str, str]:
+    def fail(node, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        raise ActorTableError(f"{path}, line {line}: {message}")
+
+    if not isinstance(root, yaml.MappingNode):
+        fail(root, "expected a mapping with the key `actors:`; see configs/actors.yaml")
+    sections = {key.value: value for key, value in root.value}
+    if set(sections) != {"actors"}:
+        fail(root, f"expected only the key `actors:`, found {sorted(sections)}")
+    actors = sections["actors"]
+    if not isinstance(actors, yaml.MappingNode):
+        fail(actors, "`actors:` must map each code to a list of names")
+    entries: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for code_node, names_node in actors.value:
+        code = code_node.value
+        if not re.match(ACTOR_CODE_PATTERN, str(code)):
+            fail(code_node, f"bad code {code!r}: use upper-case letters, digits and _ (e.g. USA, TALIBAN)")
+        if code in RESERVED_CODES:
+            fail(code_node, f"{code} is the fallback code and takes no names; remove it")
+        if not isinstance(names_node, yaml.SequenceNode):
+            fail(names_node, f"{code}: expected a list of names (`- Name` lines)")
+        for name_node in names_node.value:
+            if not isinstance(name_node, yaml.ScalarNode) or not str(name_node.value).strip():
+                fail(name_node, f"{code}: each name must be a non-empty string")
+            name = str(name_node.value).strip()
+            line = name_node.start_mark.line + 1
+            if name in entries and entries[name] != code:
+                fail(
+                    name_node,
+                    f"{name!r} is listed under {code} and under {entries[name]} (line {lines[name]}); "
+                    "a name may stand for one code only: remove one",
+                )
+            entries[name] = code
+            lines[name] = line
+    return entries

@@ -1,0 +1,212 @@
+"""Who a quotation's source is, across the sentences of an article.
+
+A pronoun source ("He", "It") and a floating quotation (a direct quotation with no
+source, continuing the previous speaker) take the most recent named source of the
+preceding sentences of the same article. A short name takes its full form from the
+article: "Trump" after "U.S. President Donald Trump" is "Donald Trump". The
+affiliation code comes from the actor table. Used by the rule baseline and by
+inference alike, so the two resolve sources the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .actors import NONE, OTHER, ActorTable
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
+THING_PRONOUNS = {"it"}
+PLURAL_PRONOUNS = {"they", "them"}
+PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS
+# Words of a title that precede a name and are not part of it ("U.S. Defense
+# Secretary Jim Mattis" is "Jim Mattis").
+TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "secretary", "defense", "defence", "foreign",
+    "state", "special", "representative", "envoy", "chancellor", "chairman", "chairwoman",
+    "senator", "sen.", "rep.", "gov.", "governor", "general", "gen.", "lieutenant", "colonel",
+    "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson", "leader", "supreme",
+    "king", "queen", "crown", "prince", "mr.", "mrs.", "ms.", "dr.", "deputy", "chief", "new",
+    "former", "acting", "interior", "finance", "army", "commander", "mayor", "judge", "justice",
+    "attorney", "director", "head", "house", "speaker", "national", "security", "adviser",
+    "advisor", "u.s.", "u.n.", "the", "a", "an",
+}
+# A run of capitalised words (with "bin", "al" and the like inside names).
+CAPITALISED_RUN = r"(?:[A-Z][\w.'’-]*\s+(?:(?:bin|al|de|van|von|der)\s+)?)*"
+# Institutions and groups, as opposed to people, for "It" and "They".
+INSTITUTION_WORDS = re.compile(
+    r"\b(?:ministry|government|office|department|administration|agency|embassy|army|military"
+    r"|council|committee|party|group|organi[sz]ation|union|company|statement|report|newspaper"
+    r"|house|kremlin|pentagon|commission|court|police)\b",
+    re.IGNORECASE,
+)
+PLURAL_SOURCE = re.compile(r"\b(?:\w+s|people|police|militants|Taliban)$", re.IGNORECASE)
+PUNCTUATION_EDGES = " \t\n,.;:“”\"'’"
+
+
+def _is_pronoun(text: str) -> bool:
+    return text.strip(PUNCTUATION_EDGES).lower() in PRONOUNS
+
+
+def full_name(name: str, article_text: str, table: ActorTable | None = None) -> str:
+    """The fullest form of a person's name in the article, titles dropped.
+
+    "Trump" with "U.S. President Donald Trump" in the article is "Donald Trump"; a
+    source that is not a bare name ("the official") is returned as written.
+    """
+    name = name.strip(PUNCTUATION_EDGES)
+    tokens = name.split()
+    # Only proper names are expanded: every word capitalised.
+    if not tokens or not all(t[0].isupper() for t in tokens):
+        return name
+    stripped = _strip_titles(tokens, table)
+    if not stripped:
+        return name
+    surname = stripped[-1]
+    best = " ".join(stripped)
+    pattern = re.compile(rf"({CAPITALISED_RUN}){re.escape(surname)}(?![\w])")
+    for match in pattern.finditer(article_text):
+        candidate = _strip_titles((match.group(1) + surname).split(), table)
+        if len(candidate) > len(best.split()) and candidate[-len(stripped):] == stripped:
+            best = " ".join(candidate)
+            break  # the first fuller mention is how the article introduces the person
+    return best
+
+
+def _strip_titles(tokens: list[str], table: ActorTable | None) -> list[str]:
+    """Drop leading titles, places and demonyms, and the possessive, from a name's words."""
+    tokens = [t.rstrip(",") for t in tokens]
+    if tokens:
+        tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])
+    while len(tokens) > 1:
+        word = tokens[0]
+        is_title = word.lower() in TITLE_WORDS
+        # "Afghan President Ashraf Ghani": a place before a title and a name.
+        is_place = table is not None and len(tokens) > 2 and table.code_of(word) is not None
+        if not (is_title or is_place):
+            break
+        tokens = tokens[1:]
+    # A name is at most first, middle and last.
+    return tokens[-3:]
+
+
+def resolve_sources(
+    sentences: Sequence[dict], table: ActorTable | None = None
+) -> list[dict]:
+    """source_resolved and source_actor for each sentence, in order.
+
+    Each item is a dict with `text`, `source` (the source span's text or None) and
+    `quote_type`; optional `doc_id` (sentences of other articles never resolve each
+    other; default one article) and `is_caption` (captions are skipped as antecedents).
+    Returns [{"source_resolved": str | None, "source_actor": code}].
+    """
+    results: list[dict | None] = [None] * len(sentences)
+    by_document: dict[object, list[int]] = {}
+    for index, sentence in enumerate(sentences):
+        by_document.setdefault(sentence.get("doc_id"), []).append(index)
+    for indices in by_document.values():
+        article_text = " ".join(sentences[i]["text"] for i in indices)
+        for i, result in zip(indices, _resolve_article([sentences[i] for i in indices], article_text, table)):
+            results[i] = result
+    return results
+
+
+def canonical(source: str) -> str:
+    """A source as a name: no leading article, no possessive ("Pakistan’s foreign ministry"
+    is "Pakistan foreign ministry")."""
+    text = source.strip(PUNCTUATION_EDGES)
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"['’]s\b", "", text)
+
+
+def opens_unclosed_quotation(text: str) -> bool:
+    """A quotation that opens here and closes in a later sentence."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable | None) -> list[dict]:
+    named: list[dict] = []  # earlier resolved sources, most recent last
+    preceding = ""
+    results = []
+    cataphoric = []  # floating quotations whose speaker is named after the quotation
+    for index, sentence in enumerate(sentences):
+        source = (sentence.get("source") or "").strip()
+        quote_type = sentence.get("quote_type")
+        resolved, actor = None, NONE
+        if source and not _is_pronoun(source):
+            resolved = _coreferent(source, named, preceding, table) or full_name(source, article_text, table)
+            if resolved == source.strip(PUNCTUATION_EDGES):
+                resolved = canonical(source)
+            actor = table.lookup(source, context=preceding) if table else NONE
+            if table and actor == OTHER and resolved != source:
+                actor = table.lookup(resolved, context=preceding)
+            named.append({"resolved": resolved, "actor": actor, "source": source})
+        elif source:
+            antecedent = _antecedent(named, source.strip(PUNCTUATION_EDGES).lower())
+            if antecedent:
+                resolved, actor = antecedent["resolved"], antecedent["actor"]
+            else:
+                resolved = source
+                actor = table.lookup(source, context=preceding) if table else NONE
+        elif quote_type not in (None, "none"):
+            if opens_unclosed_quotation(sentence["text"]):
+                cataphoric.append(index)
+            elif named:
+                # A quotation with no source continues the most recent speaker.
+                resolved, actor = named[-1]["resolved"], named[-1]["actor"]
+        results.append({"source_resolved": resolved, "source_actor": actor})
+        if not sentence.get("is_caption"):
+            preceding = f"{preceding} {sentence['text']}".strip()
+    for index in reversed(cataphoric):
+        # The speaker of a quotation spanning sentences is named where it closes.
+        following = results[index + 1] if index + 1 < len(results) else None
+        if following and following["source_resolved"]:
+            results[index] = dict(following)
+        elif named:
+            results[index] = {"source_resolved": named[-1]["resolved"], "source_actor": named[-1]["actor"]}
+    return results
+
+
+def _coreferent(source: str, named: list[dict], preceding: str, table: ActorTable | None) -> str | None:
+    """What a definite description ("the official", "The U.S. president") refers back to.
+
+    An earlier source whose words include the description's ("a senior Trump
+    administration official" for "The administration official"), else a title in the
+    preceding text followed by a name ("U.S. President Donald Trump").
+    """
+    words = source.strip(PUNCTUATION_EDGES).split()
+    if len(words) < 2 or words[0].lower() != "the":
+        return None
+    wanted = [w.lower() for w in words[1:]]
+    head = wanted[-1]
+    for candidate in reversed(named):
+        have = [w.lower() for w in canonical(candidate["source"]).split()]
+        if have and have[-1] == head and set(wanted) <= set(have):
+            return candidate["resolved"]
+    if head in TITLE_WORDS:
+        title = re.compile(rf"({CAPITALISED_RUN}){re.escape(head.capitalize())}\s+({CAPITALISED_RUN}[A-Z][\w'’-]*)")
+        for match in title.finditer(preceding):
+            run = (match.group(1) + head).lower().split()
+            if set(wanted) <= set(run):
+                return " ".join(_strip_titles(match.group(2).split(), table))
+    return None
+
+
+def _antecedent(named: list[dict], pronoun: str) -> dict | None:
+    """The most recent named source that fits the pronoun, else the most recent one."""
+    if not named:
+        return None
+
+    def fits(candidate: dict) -> bool:
+        text = candidate["source"]
+        institution = bool(INSTITUTION_WORDS.search(text))
+        if pronoun in THING_PRONOUNS:
+            return institution
+        if pronoun in PLURAL_PRONOUNS:
+            return bool(PLURAL_SOURCE.search(text))
+        return not institution
+
+    for candidate in reversed(named):
+        if fits(candidate):
+            return candidate
+    return named[-1]

@@ -1,0 +1,254 @@
+"""Evaluation reports on disk, and the side-by-side comparison of several.
+
+    write_report(report, predictions, gold, "reports/seed/seed-test")
+
+writes report.json, report.md (tables, linked pictures), confusion_<task>.png,
+f1_<task>.png and errors.jsonl (every misclassified sentence, most confident
+first) into a staging folder that replaces `out_dir` only when complete.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+
+from .atomic import staged_directory  # noqa: E402
+from .labels import SENTENCE_TASKS  # noqa: E402
+
+REPORT_FILE = "report.json"
+
+
+class ReportMismatchError(ValueError):
+    """Reports made on different test data, which no difference of scores can compare."""
+
+
+def write_report(report: dict, predictions: list[dict], gold: list[dict], out_dir) -> Path:
+    out_dir = Path(out_dir)
+    with staged_directory(out_dir) as staging:
+        pictures = {}
+        for task, metrics in report["tasks"].items():
+            pictures[task] = (_confusion_png(task, metrics, staging), _f1_png(task, metrics, staging))
+        (staging / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+        (staging / "report.md").write_text(render_markdown(report, pictures), encoding="utf-8")
+        with open(staging / "errors.jsonl", "w", encoding="utf-8") as stream:
+            for error in misclassified(predictions, gold):
+                stream.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return out_dir
+
+
+def misclassified(predictions: list[dict], gold: list[dict]) -> list[dict]:
+    """One line per wrong sentence label, the most confident mistakes first."""
+    by_id = {p["id"]: p for p in predictions}
+    errors = []
+    for record in gold:
+        prediction = by_id[record["id"]]
+        for task in SENTENCE_TASKS:
+            expected, got = record.get(task), prediction.get(task)
+            if expected is None or got is None or expected == got:
+                continue
+            probabilities = prediction.get(f"{task}_probs") or {}
+            errors.append({
+                "id": record["id"], "corpus": record["corpus"], "task": task, "text": record["text"],
+                "gold": expected, "predicted": got,
+                "confidence": probabilities.get(got),
+                "gold_probability": probabilities.get(expected),
+            })
+    errors.sort(key=lambda e: -(e["confidence"] if e["confidence"] is not None else 0.0))
+    return errors
+
+
+def _confusion_png(task: str, metrics: dict, folder: Path) -> str:
+    labels, matrix = metrics["labels"], metrics["confusion_matrix"]
+    figure, axes = plt.subplots(figsize=(1.2 * len(labels) + 2, 1.0 * len(labels) + 1.5))
+    axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    axes.set_yticks(range(len(labels)), labels)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("gold")
+    peak = max(max(row) for row in matrix) or 1
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            axes.text(j, i, str(count), ha="center", va="center",
+                      color="white" if count > peak / 2 else "black")
+    axes.set_title(f"{task} (n={metrics['n']})")
+    figure.tight_layout()
+    name = f"confusion_{task}.png"
+    figure.savefig(folder / name, dpi=100)
+    plt.close(figure)
+    return name
+
+
+def _f1_png(task: str, metrics: dict, folder: Path) -> str:
+    labels = list(metrics["per_class"])
+    scores = [metrics["per_class"][label]["f1-score"] for label in labels]
+    figure, axes = plt.subplots(figsize=(1.2 * len(labels) + 2, 3))
+    axes.bar(labels, scores, color="tab:blue")
+    axes.set_ylim(0, 1)
+    axes.set_ylabel("F1")
+    axes.set_title(f"{task}: per-class F1, macro {metrics['macro_f1']:.3f}")
+    axes.tick_params(axis="x", rotation=30)
+    figure.tight_layout()
+    name = f"f1_{task}.png"
+    figure.savefig(folder / name, dpi=100)
+    plt.close(figure)
+    return name
+
+
+def _number(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _interval(ci) -> str:
+    return "–" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def render_markdown(report: dict, pictures: dict | None = None) -> str:
+    metadata = report.get("metadata", {})
+    data = report["data"]
+    lines = [f"# Evaluation: {metadata.get('model', 'model')} on {metadata.get('split', 'data')}", ""]
+    for key in ("model", "config", "split", "data", "created"):
+        if key in metadata:
+            lines.append(f"- {key}: `{metadata[key]}`")
+    git = metadata.get("provenance", {}).get("git") if isinstance(metadata.get("provenance"), dict) else None
+    if git:
+        lines.append(f"- git: `{git.get('commit')}`{' (dirty)' if git.get('dirty') else ''}")
+    lines += [f"- records: {data['records']} ({', '.join(f'{c} {n}' for c, n in data['corpora'].items())})",
+              f"- gold fingerprint: `{data['fingerprint']}`",
+              f"- bootstrap: {report['bootstrap']['samples']} samples, seed {report['bootstrap']['seed']}", ""]
+    lines += ["## Sentence tasks", "", "| task | n | accuracy | macro-F1 | 95% CI | kappa |",
+              "|---|---|---|---|---|---|"]
+    for task, m in report["tasks"].items():
+        lines.append(f"| {task} | {m['n']} | {_number(m['accuracy'])} | {_number(m['macro_f1'])} | "
+                     f"{_interval(m['macro_f1_ci'])} | {_number(m['kappa'])} |")
+        polar = m.get("cooperative_vs_conflictual")
+        if polar:
+            lines.append(f"| stance, cooperative vs conflictual (gold not neutral) | {polar['n']} | | "
+                         f"{_number(polar['macro_f1'])} | {_interval(polar['macro_f1_ci'])} | |")
+    for task, m in report["tasks"].items():
+        lines += ["", f"### {task}", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        for label, row in m["per_class"].items():
+            lines.append(f"| {label} | {_number(row['precision'])} | {_number(row['recall'])} | "
+                         f"{_number(row['f1-score'])} | {int(row['support'])} |")
+        if pictures and task in pictures:
+            confusion, f1 = pictures[task]
+            lines += ["", f"![confusion matrix of {task}]({confusion}) ![per-class F1 of {task}]({f1})"]
+    if report.get("spans"):
+        lines += ["", "## Spans", "",
+                  "| span | gold | predicted | exact P | exact R | exact F1 | token F1 (seqeval) | overlap P | overlap R | overlap F1 |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for span_type, m in report["spans"].items():
+            lines.append(
+                f"| {span_type} | {m['gold']} | {m['predicted']} | {_number(m['exact']['precision'])} | "
+                f"{_number(m['exact']['recall'])} | {_number(m['exact']['f1'])} | {_number(m['token']['f1'])} | "
+                f"{_number(m['overlap']['precision'])} | {_number(m['overlap']['recall'])} | "
+                f"{_number(m['overlap']['f1'])} |")
+        lines += ["", "Exact: same start and end. Token: seqeval on word-level BIO tags. "
+                  "Overlap: shared characters."]
+    if report.get("attribution"):
+        a = report["attribution"]
+        lines += ["", "## Attribution", "", f"- source_actor accuracy: {_number(a['source_actor_accuracy'])} (n={a['n']})",
+                  f"- source_resolved accuracy: {_number(a['source_resolved_accuracy'])} "
+                  f"(n={a['source_resolved_n']}, case, articles and possessives ignored)"]
+    if len(report.get("by_corpus", {})) > 1:
+        lines += ["", "## By corpus", "", "| corpus | task | n | accuracy | macro-F1 | 95% CI |", "|---|---|---|---|---|---|"]
+        for corpus, part in report["by_corpus"].items():
+            for task, m in part["tasks"].items():
+                lines.append(f"| {corpus} | {task} | {m['n']} | {_number(m['accuracy'])} | "
+                             f"{_number(m['macro_f1'])} | {_interval(m['macro_f1_ci'])} |")
+    lines += ["", "Misclassified sentences, most confident first: [errors.jsonl](errors.jsonl)", ""]
+    return "\n".join(lines)
+
+
+def load_report(path) -> tuple[Path, dict]:
+    """A report.json, or the folder holding one."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / REPORT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"no report at {path}; pass a report.json or its folder (see scripts/evaluate.py)")
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def comparison_rows(report: dict) -> dict[str, tuple[float | None, list | None]]:
+    """Metric name -> (value, 95% interval or None), in a stable order."""
+    rows = {}
+    for task, m in report.get("tasks", {}).items():
+        rows[f"{task} accuracy"] = (m["accuracy"], None)
+        rows[f"{task} macro-F1"] = (m["macro_f1"], m.get("macro_f1_ci"))
+        rows[f"{task} kappa"] = (m["kappa"], None)
+        polar = m.get("cooperative_vs_conflictual")
+        if polar:
+            rows[f"{task} coop-vs-conf macro-F1"] = (polar["macro_f1"], polar.get("macro_f1_ci"))
+    for span_type, m in report.get("spans", {}).items():
+        rows[f"{span_type} exact F1"] = (m["exact"]["f1"], None)
+        rows[f"{span_type} overlap F1"] = (m["overlap"]["f1"], None)
+    attribution = report.get("attribution") or {}
+    if attribution:
+        rows["source_actor accuracy"] = (attribution["source_actor_accuracy"], None)
+        rows["source_resolved accuracy"] = (attribution.get("source_resolved_accuracy"), None)
+    return rows
+
+
+def compare_reports(named_reports: list[tuple[str, dict]]) -> str:
+    """Markdown table: each report's metrics, its difference from the first, and `*` where
+    the difference is outside a bootstrap interval (the other's value lies outside the
+    first's 95% interval, or the first's outside the other's)."""
+    if len(named_reports) < 2:
+        raise ValueError("compare at least two reports")
+    first_name, first = named_reports[0]
+    for name, report in named_reports[1:]:
+        if report["data"]["fingerprint"] != first["data"]["fingerprint"]:
+            raise ReportMismatchError(
+                f"{name} and {first_name} were made on different test data "
+                f"(gold fingerprint {report['data']['fingerprint']}, {report['data']['records']} records "
+                f"vs {first['data']['fingerprint']}, {first['data']['records']} records); "
+                "evaluate both on the same split of the same config"
+            )
+    rows = [comparison_rows(report) for _, report in named_reports]
+    metrics = list(dict.fromkeys(key for row in rows for key in row))
+    header = ["metric", first_name] + [f"{name} (Δ)" for name, _ in named_reports[1:]]
+    lines = [f"Gold: {first['data']['records']} records, fingerprint `{first['data']['fingerprint']}`", "",
+             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for metric in metrics:
+        base_value, base_ci = rows[0].get(metric, (None, None))
+        cells = [metric, _with_interval(base_value, base_ci)]
+        for row in rows[1:]:
+            value, ci = row.get(metric, (None, None))
+            if value is None or base_value is None:
+                cells.append(_number(value))
+                continue
+            outside = _outside(value, base_ci) or _outside(base_value, ci)
+            cells.append(f"{_with_interval(value, ci)} ({value - base_value:+.3f}{'*' if outside else ''})")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Δ: difference from the first report; *: outside a 95% bootstrap interval.", ""]
+    return "\n".join(lines)
+
+
+def _with_interval(value, ci) -> str:
+    return _number(value) + (f" {_interval(ci)}" if ci else "")
+
+
+def _outside(value: float, ci) -> bool:
+    return bool(ci) and not (ci[0] <= value <= ci[1])
+
+
+def write_split_reports(gold: list[dict], predictions: list[dict], out_root, split: str,
+                        metadata: dict, bootstrap_samples: int = 1000, seed: int = 0) -> list[Path]:
+    """One report per corpus in the split, into <out_root>/<corpus>-<split>/."""
+    from .evaluation import evaluate
+
+    by_id = {p["id"]: p for p in predictions}
+    written = []
+    for corpus in sorted({r["corpus"] for r in gold}):
+        part = [r for r in gold if r["corpus"] == corpus]
+        part_predictions = [by_id[r["id"]] for r in part if r["id"] in by_id]
+        report = evaluate(part, part_predictions, bootstrap_samples=bootstrap_samples, seed=seed,
+                          metadata={**metadata, "split": f"{corpus}-{split}"})
+        written.append(write_report(report, part_predictions, part, Path(out_root) / f"{corpus}-{split}"))
+    return written

@@ -1,0 +1,96 @@
+"""The actor table and source resolution across sentences."""
+
+import pytest
+
+from quotestance.actors import ActorTable, ActorTableError, default_table
+from quotestance.attribution import full_name, resolve_sources
+
+
+@pytest.fixture(scope="module")
+def table():
+    return default_table()
+
+
+def test_lookups_longest_match_and_case(table):
+    assert table.lookup("Pakistan’s foreign ministry") == "PAK"
+    assert table.lookup("Afghan Taliban militants") == "TALIBAN"  # longer than "Afghan"
+    assert table.lookup("Afghan President Ashraf Ghani") == "AFG"
+    assert table.lookup("the Kremlin") == "RUS"
+    assert table.lookup("a White House spokeswoman") == "USA"
+    assert table.lookup("NATO Secretary General") == "IGO"
+    assert table.lookup("US officials") == "USA"
+    assert table.lookup("some of us") == "OTHER"  # the pronoun is not the country
+    assert table.lookup("an Indiana voter") == "OTHER"  # whole words only
+    assert table.lookup("a market analyst") == "OTHER"
+    assert table.lookup(None) == "NONE"
+    assert table.lookup("  ") == "NONE"
+
+
+def test_generic_official_takes_the_first_actor_of_the_context(table):
+    context = "U.S. President Donald Trump asked Pakistan for help."
+    assert table.lookup("The administration official", context=context) == "USA"
+    assert table.lookup("a market analyst", context=context) == "OTHER"
+
+
+def write(tmp_path, text):
+    path = tmp_path / "actors.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_malformed_tables_name_file_and_line(tmp_path):
+    path = write(tmp_path, "actors:\n  USA:\n    - Washington\n  usa:\n    - America\n")
+    with pytest.raises(ActorTableError, match=r"actors.yaml, line 4: bad code 'usa'"):
+        ActorTable.from_yaml(path)
+    path = write(tmp_path, "actors:\n  USA:\n    - Washington\n  GBR:\n    - London\n    - Washington\n")
+    with pytest.raises(ActorTableError, match=r"line 6: 'Washington' is listed under GBR and under USA \(line 3\)"):
+        ActorTable.from_yaml(path)
+    path = write(tmp_path, "actors:\n  USA: Washington\n")
+    with pytest.raises(ActorTableError, match="line 2: USA: expected a list of names"):
+        ActorTable.from_yaml(path)
+    path = write(tmp_path, "actors:\n  OTHER:\n    - anyone\n")
+    with pytest.raises(ActorTableError, match="fallback code"):
+        ActorTable.from_yaml(path)
+    with pytest.raises(ActorTableError, match="not found"):
+        ActorTable.from_yaml(tmp_path / "missing.yaml")
+
+
+def test_user_table_with_a_lower_case_entry(tmp_path):
+    table = ActorTable.from_yaml(write(tmp_path, "actors:\n  ACME:\n    - acme corp\n"))
+    assert table.lookup("ACME Corp said") == "ACME"
+
+
+def test_full_name_drops_titles(table):
+    article = "U.S. President Donald Trump wrote. U.S. Defense Secretary Jim Mattis said. Trump said."
+    assert full_name("Trump", article, table) == "Donald Trump"
+    assert full_name("Mattis", article, table) == "Jim Mattis"
+    assert full_name("the official", article, table) == "the official"
+
+
+def test_pronouns_floating_and_definite_sources_resolve(table):
+    sentences = [
+        {"text": "U.S. President Donald Trump asked for help, a senior Trump administration official said.",
+         "source": "a senior Trump administration official", "quote_type": "indirect"},
+        {"text": "The official said more.", "source": "The official", "quote_type": "indirect"},
+        {"text": "Last month, Trump said Pakistan does nothing.", "source": "Trump", "quote_type": "indirect"},
+        {"text": "A caption. REUTERS/Someone", "source": None, "quote_type": "none", "is_caption": True},
+        {"text": "He defended cutting aid.", "source": "He", "quote_type": "indirect"},
+        {"text": "“We want peace,” Pakistan’s foreign ministry said.", "source": "Pakistan’s foreign ministry",
+         "quote_type": "direct"},
+        {"text": "It added more.", "source": "It", "quote_type": "indirect"},
+        {"text": "“It is time.”", "source": None, "quote_type": "direct"},
+        {"text": "Nothing here.", "source": None, "quote_type": "none"},
+    ]
+    results = resolve_sources(sentences, table)
+    resolved = [r["source_resolved"] for r in results]
+    assert resolved == ["senior Trump administration official", "senior Trump administration official",
+                        "Donald Trump", None, "Donald Trump", "Pakistan foreign ministry",
+                        "Pakistan foreign ministry", "Pakistan foreign ministry", None]
+    assert [r["source_actor"] for r in results] == ["USA", "USA", "USA", "NONE", "USA", "PAK", "PAK",
+                                                     "PAK", "NONE"]
+
+
+def test_other_articles_never_resolve_each_other(table):
+    sentences = [{"text": "Trump said so.", "source": "Trump", "quote_type": "indirect", "doc_id": "a"},
+                 {"text": "He said so.", "source": "He", "quote_type": "indirect", "doc_id": "b"}]
+    assert resolve_sources(sentences, table)[1]["source_resolved"] == "He"
