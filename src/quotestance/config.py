@@ -43,6 +43,15 @@ class DataConfig:
     fold_seed: int = 13
     max_train_samples: int | None = None  # debugging knobs, as in the transformers examples
     max_eval_samples: int | None = None
+    # "train": the seed is trained on with k-fold CV over `fold`; "test": held out whole,
+    # since a new Reuters article is what the unseen evaluation data looks like.
+    seed_split: str = "train"
+    # Share of PLV's and cameo_class's train carved out as validation (by a hash of the text).
+    validation_fraction: float = 0.1
+    polnear_max_articles: int | None = None  # first N articles of each PolNeAR folder (quick builds)
+    # Also save isot_reuters sentences, unlabelled, as <processed_dir>/unlabelled (never trained on).
+    save_unlabelled_pool: bool = False
+    unlabelled_max_articles: int | None = None  # first N articles per isot category
 
     def __post_init__(self):
         known = {"seed", "polnear", "plv", "cameo"}
@@ -51,6 +60,16 @@ class DataConfig:
             raise ConfigError(f"data.sources: unknown {sorted(unknown)}; valid: {sorted(known)}")
         if self.num_folds < 2:
             raise ConfigError(f"data.num_folds must be at least 2, got {self.num_folds}")
+        if self.seed_split not in {"train", "test"}:
+            raise ConfigError(f"data.seed_split must be train or test, got {self.seed_split!r}")
+        if not 0.0 <= self.validation_fraction < 1.0:
+            raise ConfigError(f"data.validation_fraction must be in [0, 1), got {self.validation_fraction}")
+        stray = set(self.source_weights) - set(self.sources)
+        if stray:
+            raise ConfigError(f"data.source_weights names sources not in data.sources: {sorted(stray)}")
+        negative = {name: w for name, w in self.source_weights.items() if w < 0}
+        if negative:
+            raise ConfigError(f"data.source_weights must be 0 or more, got {negative}")
 
 
 @dataclass

@@ -1,0 +1,59 @@
+"""Converters from the public corpora in `data.corpora_dir` to sentence records.
+
+Each module reads one corpus as it is published (never a copy in this repo) and
+returns records of `quotestance.schema.FEATURES`; labels a corpus does not carry
+stay None. A corpus folder that is missing is a `CorpusMissingError` that names
+the folder and where the corpus is downloaded from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..schema import empty_record
+from ..segment import Sentence
+
+# Where a user without ../shared/corpora gets each corpus (see corpora/README.md there).
+CORPUS_ORIGINS = {
+    "polnear": "PolNeAR v1.0.0, github.com/networkdynamics/PolNeAR (copy its data/ folder)",
+    "plover_plv": "PLV, github.com/snowood1/Zero-Shot-PLOVER datasets/PLV_train.tsv and PLV_test.tsv",
+    "cameo_class": "ConfliBERT's data/cameo_class, github.com/eventdata/ConfliBERT (train.tsv, test.tsv)",
+    "isot_reuters": "True.csv of the ISOT fake news dataset (University of Victoria), as articles.jsonl",
+}
+
+
+class CorpusMissingError(FileNotFoundError):
+    """A corpus folder or file that the config asks for is not there."""
+
+
+def corpus_path(corpora_dir: str | Path, folder: str, *parts: str) -> Path:
+    """The path of `folder/parts` under corpora_dir, or an error saying where to get it."""
+    path = Path(corpora_dir, folder, *parts)
+    if not path.exists():
+        raise CorpusMissingError(
+            f"corpus not found: {path} is missing. Download {CORPUS_ORIGINS[folder]} into "
+            f"{Path(corpora_dir, folder)}, or point data.corpora_dir at the folder that holds it "
+            f"(e.g. --data.corpora_dir=../shared/corpora)"
+        )
+    return path
+
+
+def sentence_record(corpus: str, sentence: Sentence, context: str, split: str, **labels) -> dict:
+    """A record for one segmented article sentence; labels not given stay unset.
+
+    `context` comes from `segment.contexts`, as for the seed.
+    """
+    return empty_record(
+        id=f"{corpus}:{sentence.doc_id}:{sentence.sent_index}",
+        corpus=corpus,
+        doc_id=sentence.doc_id,
+        sent_index=sentence.sent_index,
+        paragraph_index=sentence.paragraph_index,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        context=context,
+        is_caption=sentence.is_caption,
+        split=split,
+        **labels,
+    )

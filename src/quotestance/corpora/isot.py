@@ -1,0 +1,55 @@
+"""isot_reuters (Reuters 2016-2017, from ISOT's True.csv): an unlabelled pool of sentences.
+
+`<corpora_dir>/isot_reuters/articles.jsonl` holds one article a line:
+`{"id": "isot_true1.csv:498", "cat": "politicsNews" | "worldnews", "title", "date", "text"}`.
+The text is one paragraph starting with a dateline ("WASHINGTON (Reuters) - "),
+which the segmenter leaves out of the first sentence. Records carry no labels
+(split "unlabelled"); they feed pre-annotation, error analysis and active
+learning, never training as they are.
+
+The two categories are kept apart as corpora `isot_politics` and `isot_world`:
+the worldnews rows lost their quotation marks and apostrophes ("Pakistan s
+foreign minister"), so only `isot_politics` shows quotations as written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..segment import Segmenter, contexts, parse_article
+from . import corpus_path, sentence_record
+
+CATEGORIES = {"politicsNews": "isot_politics", "worldnews": "isot_world"}
+
+
+def isot_records(corpora_dir: str | Path, category: str, limit: int | None = None) -> list[dict]:
+    """Sentence records of the first `limit` articles of one category, in file order."""
+    if category not in CATEGORIES:
+        raise ValueError(f"isot category {category!r} unknown; valid: {sorted(CATEGORIES)}")
+    corpus = CATEGORIES[category]
+    path = corpus_path(corpora_dir, "isot_reuters", "articles.jsonl")
+    segmenter = Segmenter()
+    records: list[dict] = []
+    articles = 0
+    with path.open(encoding="utf-8") as lines:
+        for line_number, line in enumerate(lines, 1):
+            if limit is not None and articles >= limit:
+                break
+            try:
+                row = json.loads(line)
+                if row["cat"] != category:
+                    continue
+                # "isot_true1.csv:498" -> "isot_true1-498": record ids use ":" as separator.
+                doc_id = row["id"].replace(".csv", "").replace(":", "-")
+                text = row["text"]
+            except (json.JSONDecodeError, KeyError) as error:
+                raise ValueError(
+                    f"{path}:{line_number}: expected a JSON object with id, cat and text ({error}); "
+                    "restore the file from the corpus origin"
+                ) from None
+            articles += 1
+            sentences = segmenter.segment(parse_article(text, doc_id))
+            for sentence, context in zip(sentences, contexts(sentences)):
+                records.append(sentence_record(corpus, sentence, context, "unlabelled"))
+    return records
