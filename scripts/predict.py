@@ -1,0 +1,131 @@
+"""Label articles with a trained checkpoint.
+
+    python scripts/predict.py --model models/seed data/raw/000_1297e1fb3493ea23.txt
+    python scripts/predict.py --model models/seed articles/ --format csv --output labels.csv
+    cat article.txt | python scripts/predict.py --model models/seed -
+
+INPUT is an article (.txt), a folder of articles (*.txt, recursively), a JSONL of
+sentences (.jsonl, {"text", optional "id", "context", "doc_id"} per line) or "-" for
+an article on stdin. A bad input is one message on stderr and the rest is labelled;
+the exit status is 1 only when nothing could be labelled (2 for a bad checkpoint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from tqdm import tqdm
+from transformers.utils import logging as transformers_logging
+
+from quotestance.actors import ActorTableError
+from quotestance.inference import (
+    DEFAULT_ACTORS,
+    QUANTIZE_CHOICES,
+    CheckpointError,
+    Labeler,
+    csv_columns,
+    csv_row,
+    read_inputs,
+)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", required=True, help="checkpoint directory written by scripts/train.py")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="article, folder, sentences .jsonl, or -")
+    parser.add_argument("--output", type=Path, help="output file (written whole or not at all); default stdout")
+    parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
+    parser.add_argument("--quantize", choices=QUANTIZE_CHOICES, help="dynamic int8 on CPU: faster, see docs/inference.md")
+    parser.add_argument("--actors", default=str(DEFAULT_ACTORS), help="actor table YAML (default configs/actors.yaml)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    args = parser.parse_args(argv)
+    if args.batch_size < 1:
+        parser.error("--batch-size must be at least 1")
+    return args
+
+
+@contextmanager
+def output_stream(path: Path | None, newline: str | None):
+    """stdout, or a temporary file beside `path` renamed onto it only on success."""
+    if path is None:
+        yield sys.stdout
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+            yield stream
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+class NothingLabelled(Exception):
+    """Raised inside the output block so that no empty output file is left behind."""
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
+    transformers_logging.disable_progress_bar()  # a bar for loading 40 tensors is noise
+    documents, problems = read_inputs(args.inputs)
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    if not documents:
+        print("error: nothing to label (every input was skipped)", file=sys.stderr)
+        return 1
+    device = "cpu" if args.quantize and args.device == "auto" else args.device
+    try:
+        labeler = Labeler.from_pretrained(args.model, device=device, batch_size=args.batch_size,
+                                          quantize=args.quantize, actors=args.actors)
+    except (CheckpointError, ActorTableError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    labelled = 0
+    progress = tqdm(total=0, unit="sentence", file=sys.stderr, disable=args.no_progress, delay=2)
+    try:
+        with output_stream(args.output, newline="" if args.format == "csv" else None) as stream:
+            writer = None
+            if args.format == "csv":
+                writer = csv.DictWriter(stream, fieldnames=csv_columns(labeler.config), extrasaction="ignore")
+                writer.writeheader()
+            for document, results in labeler.label_documents(documents, progress=progress):
+                if not results:
+                    print(f"skipped: {document.origin}: no sentences found in its text", file=sys.stderr)
+                for result in results:
+                    if writer is None:
+                        stream.write(json.dumps(result, ensure_ascii=False) + "\n")
+                    else:
+                        writer.writerow(csv_row(result))
+                labelled += len(results)
+            if not labelled:
+                raise NothingLabelled
+    except NothingLabelled:
+        print("error: nothing could be labelled", file=sys.stderr)
+        return 1
+    finally:
+        progress.close()
+    print(f"labelled {labelled} sentences from {len(documents)} documents"
+          + (f" into {args.output}" if args.output else ""), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader closed stdout (`| head`): stop quietly, as other shell tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

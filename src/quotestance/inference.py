@@ -1,0 +1,468 @@
+"""Label new text with a trained checkpoint: one line in Python, one command in a shell.
+
+    labeler = Labeler.from_pretrained("models/seed")
+    labeler.label_article(open("article.txt").read())   # one dict per sentence
+
+An article is segmented, every sentence is labelled with its previous sentence as
+context (all tasks in one forward pass, batches sorted by length), and the sources
+are resolved across the article ("He" after a sentence about Trump is Donald Trump)
+and coded with the user-editable actor table (configs/actors.yaml).
+
+Input files are checked before any of them is labelled, so that a bad file (empty,
+binary, not UTF-8, an HTML page, unreadable) is one clear message and the good files
+are still labelled: see `read_inputs`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from . import attribution
+from .actors import ActorTable
+from .labels import SENTENCE_TASKS, SPAN_FIELDS
+from .model import MODEL_TYPE
+from .predictor import Predictor
+from .segment import Segmenter, is_caption, parse_article
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ACTORS = Path(__file__).resolve().parents[2] / "configs" / "actors.yaml"
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt")  # either one, beside tokenizer_config.json
+QUANTIZE_CHOICES = ("int8",)
+# A sentence is cut to this many characters per model token before tokenizing: the
+# model reads at most max_seq_length tokens anyway, and a 100,000-character "sentence"
+# (a table, a scraped page without full stops) would otherwise be tokenized in full
+# for nothing. Sixteen characters per token keeps every token the model would have read.
+CHARS_PER_TOKEN = 16
+# Sentences labelled per call into the model, across documents: large enough that
+# batches are well filled and sorted by length, small enough to stream the output.
+CHUNK_SENTENCES = 4096
+# Unnamed sources (LABELS.md `anonymous`): a generic noun for a person or a group of
+# people, not followed by the person's name ("spokesman Heather Nauert" is named).
+ANONYMOUS_HEAD = re.compile(
+    r"\b(?:officials?|sources?|diplomats?|aides?|spokes(?:man|men|woman|women|person|people)"
+    r"|insiders?|persons?|people|someone|analysts?|lawmakers?|witness(?:es)?|residents?)\b"
+    r"(?!,?\s+(?-i:[A-Z]))",
+    re.IGNORECASE,
+)
+HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+
+
+class CheckpointError(ValueError):
+    """A directory that is not a loadable quotestance checkpoint; says which file and the fix."""
+
+
+@dataclass
+class Document:
+    """One unit of input: an article to segment, or sentences someone already split."""
+
+    doc_id: str
+    origin: str  # where it came from, for messages: a path, "<stdin>", "path:line"
+    text: str | None = None
+    sentences: list[dict] = field(default_factory=list)  # {"text", optional "id", "context"}
+
+
+def anonymous_source(source: str | None) -> bool:
+    """True for an unnamed source ("a senior official", "two U.S. officials", "sources")."""
+    return bool(source) and bool(ANONYMOUS_HEAD.search(source))
+
+
+def first_source(text: str, spans: list[dict]) -> str | None:
+    """The sentence's source: its first predicted source span with a letter or digit in it
+    (a stray "," tagged SOURCE is no one)."""
+    for span in spans:
+        surface = text[span["start"]:span["end"]]
+        if any(character.isalnum() for character in surface):
+            return surface
+    return None
+
+
+def check_checkpoint(path: str | Path) -> Path:
+    """The checkpoint directory, once it has every file a Labeler needs from this project."""
+    path = Path(path)
+    hint = "give the directory that scripts/train.py wrote (models/<run>)"
+    if not path.exists():
+        raise CheckpointError(f"{path}: no such checkpoint directory; {hint}")
+    if not path.is_dir():
+        raise CheckpointError(f"{path}: a file, not a checkpoint directory; {hint}")
+    config_path = path / "config.json"
+    if not config_path.is_file():
+        raise CheckpointError(f"{config_path}: missing; {hint}")
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CheckpointError(f"{config_path}: not valid JSON ({error}); {hint}") from None
+    model_type = config.get("model_type") if isinstance(config, dict) else None
+    if model_type != MODEL_TYPE:
+        raise CheckpointError(
+            f"{config_path}: model_type is {model_type!r}, not {MODEL_TYPE!r}: this checkpoint "
+            f"was saved by another project; {hint}"
+        )
+    weights = path / "model.safetensors"
+    if not weights.is_file():
+        pickled = [p.name for p in path.glob("*.bin")]
+        found = f" (found {', '.join(pickled)}: pickled weights are never loaded)" if pickled else ""
+        raise CheckpointError(
+            f"{weights}: missing{found}; re-save the model with save_pretrained "
+            "(safetensors) or retrain with scripts/train.py"
+        )
+    if not (path / "tokenizer_config.json").is_file() or not any(
+        (path / name).is_file() for name in TOKENIZER_FILES
+    ):
+        raise CheckpointError(
+            f"{path}: the tokenizer is missing (tokenizer_config.json and tokenizer.json or "
+            "vocab.txt); save it beside the model with tokenizer.save_pretrained(dir)"
+        )
+    return path
+
+
+def resolve_device(device: str | None) -> torch.device:
+    if device in (None, "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r}: no CUDA device is available; use --device cpu")
+    return torch.device(device)
+
+
+def quantize_int8(model: nn.Module) -> nn.Module:
+    """Dynamic int8 quantization of every nn.Linear (weights int8, activations on the fly)."""
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        # torch marks eager-mode quantization deprecated in favour of torchao, which is
+        # not a dependency of this project; the API still works in the pinned torch.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.ao")
+        warnings.filterwarnings("ignore", message=r".*quantize_per_tensor.*")
+        warnings.filterwarnings("ignore", message=r".*torch\.ao\.quantization is deprecated.*")
+        return quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+
+
+class Labeler:
+    """A checkpoint, its tokenizer and the actor table: text in, labelled sentences out."""
+
+    def __init__(self, model, tokenizer, batch_size: int = 64,
+                 actors: ActorTable | None = None):
+        self.predictor = Predictor(model, tokenizer, batch_size=batch_size)
+        self.config = model.config
+        self.actors = actors
+        self.segmenter = Segmenter()
+        self.max_chars = self.config.max_seq_length * CHARS_PER_TOKEN
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, device: str | None = None, batch_size: int = 64,
+                        quantize: str | None = None,
+                        actors: str | Path | ActorTable | None = DEFAULT_ACTORS) -> "Labeler":
+        """Load a checkpoint written by scripts/train.py (safetensors; no pickle, no remote code).
+
+        `device`: "cpu", "cuda", "auto" or None (auto). `quantize="int8"`: dynamic int8,
+        CPU only (faster; docs/inference.md has the measured speed). `actors`: the actor
+        table's YAML path (default configs/actors.yaml), an ActorTable, or None to leave
+        source_actor as NONE.
+        """
+        from transformers import AutoTokenizer
+
+        from .model import QuoteStanceModel
+
+        path = check_checkpoint(path)
+        if quantize not in (None, *QUANTIZE_CHOICES):
+            raise ValueError(f"quantize={quantize!r}: the choices are {QUANTIZE_CHOICES} or None")
+        target = resolve_device(device)
+        if quantize and target.type != "cpu":
+            raise ValueError(
+                f"quantize={quantize!r} runs on CPU only (torch dynamic quantization); "
+                f"use device='cpu', or drop quantize on {target.type}"
+            )
+        table = actors
+        if actors is not None and not isinstance(actors, ActorTable):
+            table = ActorTable.from_yaml(actors)
+        tokenizer = AutoTokenizer.from_pretrained(str(path), trust_remote_code=False)
+        model = QuoteStanceModel.from_pretrained(str(path), use_safetensors=True).eval()
+        model = quantize_int8(model) if quantize else model.to(target)
+        return cls(model, tokenizer, batch_size=batch_size, actors=table)
+
+    # Public API ---------------------------------------------------------------------------
+
+    def label_article(self, text: str, doc_id: str = "article", progress=None) -> list[dict]:
+        """Segment an article and label every sentence; offsets index `text`."""
+        [(_, results)] = list(self.label_documents([Document(doc_id, doc_id, text=text)], progress))
+        return results
+
+    def label_sentences(self, sentences: list[str], contexts: list[str] | None = None,
+                        doc_id: str = "sentences", progress=None) -> list[dict]:
+        """Label sentences a user already split, in order, as one article.
+
+        The context of a sentence is the previous one unless `contexts` is given.
+        `start`/`end` are relative to each sentence (0 and its length).
+        """
+        if contexts is not None and len(contexts) != len(sentences):
+            raise ValueError(f"{len(sentences)} sentences but {len(contexts)} contexts; give one each")
+        items = [{"text": text} for text in sentences]
+        for item, context in zip(items, contexts or []):
+            item["context"] = context
+        document = Document(doc_id, doc_id, sentences=items)
+        [(_, results)] = list(self.label_documents([document], progress))
+        return results
+
+    def label_documents(self, documents: Iterable[Document], progress=None
+                        ) -> Iterator[tuple[Document, list[dict]]]:
+        """Label documents in chunks of whole documents, yielding each with its results.
+
+        Sentences of several documents share batches, so a folder of short articles
+        is as fast as one long one.
+        """
+        chunk: list[tuple[Document, list[dict]]] = []
+        size = 0
+        for document in documents:
+            rows = self._sentence_rows(document)
+            chunk.append((document, rows))
+            size += len(rows)
+            if size >= CHUNK_SENTENCES:
+                yield from self._label_chunk(chunk, progress)
+                chunk, size = [], 0
+        if chunk:
+            yield from self._label_chunk(chunk, progress)
+
+    def predict_records(self, records: list[dict], progress=None) -> list[dict]:
+        """The evaluation's format: Predictor.predict_records plus the resolved source,
+        its actor code and `anonymous`, resolved per doc_id in sent_index order."""
+        predictions = self.predictor.predict_records(
+            [{**r, **self._cut(r["text"], r.get("context") or "", r["id"])} for r in records],
+            progress=progress,
+        )
+        by_document: dict[str, list[int]] = {}
+        for index, record in enumerate(records):
+            by_document.setdefault(record["doc_id"], []).append(index)
+        for indices in by_document.values():
+            indices.sort(key=lambda i: records[i]["sent_index"])
+            items = [_resolution_item(records[i]["text"], predictions[i].get("source_spans") or [],
+                                      predictions[i].get("quote_type"), records[i].get("is_caption"))
+                     for i in indices]
+            for i, resolved in zip(indices, self._resolve(items)):
+                predictions[i].update(resolved)
+        return predictions
+
+    # Internals ----------------------------------------------------------------------------
+
+    def _sentence_rows(self, document: Document) -> list[dict]:
+        """The sentences of a document with their offsets and context, before labelling."""
+        if document.text is not None:
+            article = parse_article(document.text, document.doc_id)
+            sentences = self.segmenter.segment(article)
+            rows = [{"id": f"{document.doc_id}:{s.sent_index}", "doc_id": document.doc_id,
+                     "sent_index": s.sent_index, "text": s.text, "start": s.start, "end": s.end,
+                     "is_caption": s.is_caption} for s in sentences]
+            for previous, row in zip([None, *rows], rows):
+                row["context"] = previous["text"] if previous else ""
+            return rows
+        rows = []
+        for index, item in enumerate(document.sentences):
+            text = item["text"]
+            context = item.get("context")
+            if context is None:
+                context = document.sentences[index - 1]["text"] if index else ""
+            rows.append({"id": item.get("id") or f"{document.doc_id}:{index}",
+                         "doc_id": document.doc_id, "sent_index": index, "text": text,
+                         "start": 0, "end": len(text), "is_caption": is_caption(text),
+                         "context": context})
+        return rows
+
+    def _cut(self, text: str, context: str, where: str) -> dict:
+        """The sentence and context as the model reads them: at most max_chars each."""
+        if len(text) > self.max_chars:
+            logger.warning(
+                "%s: a sentence of %d characters; the model reads at most %d tokens, so it is "
+                "labelled from its first %d characters (split the text into sentences to label all of it)",
+                where, len(text), self.config.max_seq_length, self.max_chars,
+            )
+        return {"text": text[:self.max_chars], "context": context[:self.max_chars]}
+
+    def _label_chunk(self, chunk, progress) -> Iterator[tuple[Document, list[dict]]]:
+        rows = [row for _, document_rows in chunk for row in document_rows]
+        if progress is not None and hasattr(progress, "total"):
+            # The total is known only once documents are segmented, chunk by chunk.
+            progress.total = (progress.total or 0) + len(rows)
+        model_inputs = [self._cut(row["text"], row["context"], f"{document.origin} (sentence {row['sent_index']})")
+                        for document, document_rows in chunk for row in document_rows]
+        # One call for the whole chunk: batches are sorted by length across its documents.
+        predictions = self.predictor.predict(
+            [m["text"] for m in model_inputs], [m["context"] for m in model_inputs], progress=progress
+        ) if rows else []
+        position = 0
+        for document, document_rows in chunk:
+            results = [self._result(row, prediction) for row, prediction in
+                       zip(document_rows, predictions[position:position + len(document_rows)])]
+            position += len(document_rows)
+            items = [_resolution_item(r["text"], r["source"], r.get("quote_type"), r["is_caption"])
+                     for r in results]
+            for result, resolved in zip(results, self._resolve(items)):
+                result.update(resolved)
+            yield document, results
+
+    def _result(self, row: dict, prediction: dict) -> dict:
+        result = {key: row[key] for key in ("id", "doc_id", "sent_index", "text", "start", "end", "is_caption")}
+        for task in SENTENCE_TASKS:
+            if task in prediction:
+                result[task] = prediction[task]
+                result[f"{task}_probs"] = prediction[f"{task}_probs"]
+        for span_type, spans_field in SPAN_FIELDS.items():
+            result[span_type.lower()] = [
+                {"text": row["text"][s["start"]:s["end"]], "start": s["start"], "end": s["end"]}
+                for s in prediction.get(spans_field, [])
+            ]
+        return result
+
+    def _resolve(self, items: list[dict]) -> list[dict]:
+        """source_resolved, source_actor and anonymous across one article's sentences, in
+        order (attribution.resolve_sources; without an actor table, source_actor is NONE).
+        A sentence without a source span of its own (a floating quotation) is anonymous
+        when the speaker it continues is."""
+        resolved = attribution.resolve_sources(items, self.actors)
+        for item, fields in zip(items, resolved):
+            fields["anonymous"] = anonymous_source(item["source"] or fields["source_resolved"])
+        return resolved
+
+
+def _resolution_item(text: str, source_spans: list[dict], quote_type: str | None,
+                     is_caption: bool | None) -> dict:
+    """One sentence as attribution.resolve_sources reads it."""
+    return {"text": text, "source": first_source(text, source_spans), "quote_type": quote_type,
+            "is_caption": bool(is_caption)}
+
+
+# Reading input files ----------------------------------------------------------------------
+
+def read_inputs(paths: list[str], stdin=None) -> tuple[list[Document], list[str]]:
+    """Every readable document of the inputs, and one message per input that is not.
+
+    An input is an article (a text file), a folder of articles (*.txt, recursively,
+    sorted), a JSONL of sentences (`.jsonl`: one {"text", optional "id", "context",
+    "doc_id"} per line), or "-" for an article on stdin.
+    """
+    documents: list[Document] = []
+    problems: list[str] = []
+    for name in paths:
+        if name == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            _add_article(stream.read(), "stdin", "<stdin>", documents, problems)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            files = sorted(path.rglob("*.txt"))
+            if not files:
+                problems.append(f"{path}: a folder with no *.txt articles; put the articles there as .txt files")
+            for file in files:
+                doc_id = file.relative_to(path).with_suffix("").as_posix()
+                _add_file(file, doc_id, documents, problems)
+        elif not path.exists():
+            problems.append(f"{path}: no such file or folder")
+        else:
+            _add_file(path, path.stem, documents, problems)
+    return documents, problems
+
+
+def _add_file(path: Path, doc_id: str, documents: list[Document], problems: list[str]) -> None:
+    if path.is_dir():
+        problems.append(f"{path}: a folder named like an article; rename it or move it out")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(f"{path}: cannot be read ({error.strerror or error}); check its permissions")
+        return
+    if path.suffix.lower() == ".jsonl":
+        _add_jsonl(data, path, documents, problems)
+    else:
+        _add_article(data, doc_id, str(path), documents, problems)
+
+
+def _decode(data: bytes, origin: str) -> tuple[str | None, str | None]:
+    """The text of a file, or why it is not text (binary, not UTF-8, empty)."""
+    if b"\x00" in data[:8192]:
+        return None, f"{origin}: a binary file, not text; give a plain-text (UTF-8) article"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, (f"{origin}: not UTF-8 text (byte {error.start}); convert it first, "
+                      "e.g. `iconv -f LATIN1 -t UTF-8`")
+    if not text.strip():
+        return None, f"{origin}: empty; nothing to label"
+    return text, None
+
+
+def _add_article(data: bytes, doc_id: str, origin: str, documents: list[Document],
+                 problems: list[str]) -> None:
+    text, problem = _decode(data, origin)
+    if problem is None and HTML_START.match(text[:4096]):
+        problem = (f"{origin}: an HTML page, not an article's text; extract the text first "
+                   "(e.g. copy it from the browser's reader view, or `html2text`)")
+    if problem:
+        problems.append(problem)
+        return
+    documents.append(Document(doc_id, origin, text=text))
+
+
+def _add_jsonl(data: bytes, path: Path, documents: list[Document], problems: list[str]) -> None:
+    text, problem = _decode(data, str(path))
+    if problem:
+        problems.append(problem)
+        return
+    by_doc: dict[str, Document] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(f"{where}: not valid JSON ({error.msg}); one JSON object per line")
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+            problems.append(f'{where}: needs a non-empty string "text" key, e.g. {{"text": "He said so."}}')
+            continue
+        for key in ("id", "context", "doc_id"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                problems.append(f'{where}: "{key}" must be a string')
+                break
+        else:
+            doc_id = item.get("doc_id") or path.stem
+            document = by_doc.setdefault(doc_id, Document(doc_id, str(path)))
+            document.sentences.append({k: item[k] for k in ("text", "id", "context") if k in item})
+    documents.extend(by_doc.values())
+
+
+# Writing results --------------------------------------------------------------------------
+
+CSV_SPAN_SEPARATOR = " | "
+
+
+def csv_columns(config) -> list[str]:
+    """Flat columns: one per probability, spans as their texts joined by " | "."""
+    columns = ["id", "doc_id", "sent_index", "start", "end", "is_caption", "text"]
+    for task in config.tasks:
+        if task in SENTENCE_TASKS:
+            columns += [task] + [f"{task}_prob_{label}" for label in config.task_labels[task]]
+    columns += [span_type.lower() for span_type in SPAN_FIELDS]
+    return columns + ["source_resolved", "source_actor", "anonymous"]
+
+
+def csv_row(result: dict) -> dict:
+    row = {}
+    for key, value in result.items():
+        if key.endswith("_probs"):
+            task = key[: -len("_probs")]
+            row.update({f"{task}_prob_{label}": p for label, p in value.items()})
+        elif isinstance(value, list):
+            row[key] = CSV_SPAN_SEPARATOR.join(span["text"] for span in value)
+        else:
+            row[key] = value
+    return row
