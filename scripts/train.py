@@ -9,6 +9,7 @@ import logging
 import time
 
 from accelerate import PartialState
+from datasets.utils.logging import disable_progress_bar
 
 from quotestance import experiment
 from quotestance.atomic import staged_directory
@@ -28,6 +29,7 @@ def parse_args():
 
 def main():
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    disable_progress_bar()  # per-map bars of the datasets library; the Trainer keeps its own
     args, overrides = parse_args()
     try:
         config = load_config(args.config, overrides)
@@ -52,11 +54,11 @@ def main():
         metadata = {"model": str(experiment.run_dir(config)), "config_file": args.config,
                     "config": config.to_dict()}
         with staged_directory(experiment.run_dir(config)) as staging:
-            reports = experiment.evaluate_tests(model, tokenizer, config, data,
-                                                staging / "reports", metadata)
+            labeler = experiment.labeler(model, tokenizer)
+            reports = experiment.evaluate_tests(labeler, config, data, staging / "reports", metadata)
             if cross_validation is not None:
                 reports["seed-cv"] = experiment.write_cross_validation_report(
-                    *cross_validation, config, staging / "reports" / "seed-cv", metadata)
+                    *cross_validation, config, staging / "reports", metadata)
             info = experiment.run_info(config, data, history, time.time() - started)
             experiment.save_run(staging, model, tokenizer, info, reports)
         experiment.remove_work_dir(config)

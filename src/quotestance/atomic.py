@@ -18,6 +18,7 @@ def staged_directory(final: str | Path):
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the result is an ordinary folder
     try:
         yield staging
     except BaseException:

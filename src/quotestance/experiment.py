@@ -39,11 +39,17 @@ def labelled_splits(data: DatasetDict) -> dict[str, Dataset]:
     return {name: split for name, split in data.items() if len(split) and name != "unlabelled"}
 
 
+def labeler(model: QuoteStanceModel, tokenizer):
+    """The inference Labeler around an in-memory model, with the project's actor table."""
+    from .actors import ActorTable
+    from .inference import DEFAULT_ACTORS, Labeler
+
+    return Labeler(model, tokenizer, actors=ActorTable.from_yaml(DEFAULT_ACTORS))
+
+
 def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[dict]]:
     """Out-of-fold predictions: for each fold, a fresh model trained on the other folds
     labels the held-out sentences. Returns (gold records, predictions) in article order."""
-    from .inference import Labeler
-
     folds = sorted(set(records["fold"]))
     if len(folds) < 2 or min(folds) < 0:
         raise ValueError(
@@ -57,13 +63,12 @@ def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[d
         trained_on = records.filter(lambda row: row["fold"] != fold)
         model, tokenizer, _ = fit(config, trained_on, None,
                                   work_dir(config) / f"cv-fold-{fold}", checkpoints=False)
-        fold_predictions = Labeler(model, tokenizer).predict_records(list(held_out), resolve=False)
+        fold_labeler = labeler(model, tokenizer)
+        fold_predictions = fold_labeler.predict_records(list(held_out), resolve=False)
         predictions.update({p["id"]: p for p in fold_predictions})
     gold = sorted(records, key=lambda r: (r["corpus"], r["doc_id"], r["sent_index"]))
-    ordered = [predictions[r["id"]] for r in gold]
     # Sources are resolved across the article once every sentence has its prediction.
-    Labeler.resolve_article_sources(gold, ordered)
-    return gold, ordered
+    return gold, fold_labeler.resolve_records(gold, [predictions[r["id"]] for r in gold])
 
 
 def train_final(config: Config, data: DatasetDict) -> tuple[QuoteStanceModel, object, dict]:
@@ -75,39 +80,29 @@ def train_final(config: Config, data: DatasetDict) -> tuple[QuoteStanceModel, ob
     return fit(config, data["train"], validation, work_dir(config), resume=config.train.resume)
 
 
-def evaluate_tests(model, tokenizer, config: Config, data: DatasetDict, out_dir: Path,
+def evaluate_tests(labeler, config: Config, data: DatasetDict, out_dir: Path,
                    metadata: dict) -> dict[str, dict]:
     """One report per corpus of the test split, written under out_dir/<corpus>-test/."""
-    from .evaluation import evaluate
-    from .inference import Labeler
-    from .report import write_report
+    from .report import write_split_reports
 
     test = data.get("test")
-    reports = {}
     if test is None or len(test) == 0:
-        return reports
-    labeler = Labeler(model, tokenizer)
-    for corpus in sorted(set(test["corpus"])):
-        gold = sorted(test.filter(lambda row: row["corpus"] == corpus),
-                      key=lambda r: (r["doc_id"], r["sent_index"]))
-        predictions = labeler.predict_records(gold)
-        report = evaluate(gold, predictions, bootstrap_samples=config.train.bootstrap_samples,
-                          seed=config.train.seed, metadata={**metadata, "split": f"{corpus}-test"})
-        write_report(report, predictions, gold, out_dir / f"{corpus}-test")
-        reports[f"{corpus}-test"] = report
-    return reports
+        return {}
+    gold = sorted(test, key=lambda r: (r["corpus"], r["doc_id"], r["sent_index"]))
+    written = write_split_reports(gold, labeler.predict_records(gold), out_dir, "test", metadata,
+                                  bootstrap_samples=config.train.bootstrap_samples,
+                                  seed=config.train.seed)
+    return {path.name: json.loads((path / "report.json").read_text()) for path in written}
 
 
 def write_cross_validation_report(gold: list[dict], predictions: list[dict], config: Config,
                                   out_dir: Path, metadata: dict) -> dict:
-    from .evaluation import evaluate
-    from .report import write_report
+    from .report import write_split_reports
 
-    report = evaluate(gold, predictions, bootstrap_samples=config.train.bootstrap_samples,
-                      seed=config.train.seed,
-                      metadata={**metadata, "split": f"{config.data.num_folds}-fold out-of-fold"})
-    write_report(report, predictions, gold, out_dir)
-    return report
+    [path] = write_split_reports(gold, predictions, out_dir, "cv", metadata,
+                                 bootstrap_samples=config.train.bootstrap_samples,
+                                 seed=config.train.seed)
+    return json.loads((path / "report.json").read_text())
 
 
 def split_sizes(data: DatasetDict) -> dict[str, dict[str, int]]:

@@ -232,13 +232,18 @@ class Labeler:
         if chunk:
             yield from self._label_chunk(chunk, progress)
 
-    def predict_records(self, records: list[dict], progress=None) -> list[dict]:
-        """The evaluation's format: Predictor.predict_records plus the resolved source,
-        its actor code and `anonymous`, resolved per doc_id in sent_index order."""
+    def predict_records(self, records: list[dict], progress=None, resolve: bool = True) -> list[dict]:
+        """The evaluation's format: Predictor.predict_records plus (unless `resolve` is
+        False) the resolved source, its actor code and `anonymous`."""
         predictions = self.predictor.predict_records(
             [{**r, **self._cut(r["text"], r.get("context") or "", r["id"])} for r in records],
             progress=progress,
         )
+        return self.resolve_records(records, predictions) if resolve else predictions
+
+    def resolve_records(self, records: list[dict], predictions: list[dict]) -> list[dict]:
+        """Add source_resolved, source_actor and anonymous to `predictions` (one per record),
+        resolving across each doc_id's sentences in sent_index order."""
         by_document: dict[str, list[int]] = {}
         for index, record in enumerate(records):
             by_document.setdefault(record["doc_id"], []).append(index)

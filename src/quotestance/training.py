@@ -40,6 +40,7 @@ def build_model(config: Config) -> tuple[QuoteStanceModel, object]:
         use_context=config.model.use_context,
         max_seq_length=config.model.max_length,
         classifier_dropout=config.model.classifier_dropout,
+        pad_token_id=tokenizer.pad_token_id,
     )
     return model, tokenizer
 
