@@ -4,17 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION := 2.13.0
 CONFIG ?= configs/seed.yaml
+# Written once everything is installed, so that a failed install is retried next time.
+INSTALLED := $(VENV)/.installed
 
 .PHONY: setup data train test bench clean
 
-$(BIN)/activate:
-	$(PYTHON) -m venv $(VENV)
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
-	# torch first and pinned: any later `torch` requirement is then already satisfied.
+	# torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
 	$(BIN)/pip install torch==$(TORCH_VERSION)
 	$(BIN)/pip install -e ".[encoder,dev]"
+	touch $(INSTALLED)
 
-setup: $(BIN)/activate
+setup: $(INSTALLED)
 
 data: setup
 	$(BIN)/python scripts/build_dataset.py --config $(CONFIG)
@@ -25,5 +28,9 @@ train: data
 test: setup
 	$(BIN)/python -m pytest
 
+bench: setup
+	$(BIN)/python benchmarks/bench_train.py --config configs/full.yaml
+	$(BIN)/python benchmarks/bench_inference.py
+
 clean:
-	rm -rf data/processed
+	rm -rf data/processed data/cache

@@ -7,7 +7,9 @@ import argparse
 
 from datasets.utils.logging import disable_progress_bar
 
-from quotestance.config import load_config
+from quotestance.annotations import AnnotationError
+from quotestance.config import ConfigError, load_config
+from quotestance.corpora import CorpusMissingError
 from quotestance.dataset import build_dataset, dataset_card, save_dataset
 
 
@@ -15,9 +17,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", required=True, help="a YAML file in configs/")
     args, overrides = parser.parse_known_args()
-    config = load_config(args.config, overrides)
     disable_progress_bar()  # the card is the output; per-split bars only bury it
-    dataset, stats = build_dataset(config)
+    try:
+        config = load_config(args.config, overrides)
+        dataset, stats = build_dataset(config)
+    except (ConfigError, AnnotationError, CorpusMissingError) as error:
+        raise SystemExit(f"error: {error}")
     path = save_dataset(dataset, stats, config)
     print(dataset_card(config, stats))
     print(f"saved to {path}")

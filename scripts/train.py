@@ -12,8 +12,10 @@ from accelerate import PartialState
 from datasets.utils.logging import disable_progress_bar
 
 from quotestance import experiment
+from quotestance.annotations import AnnotationError
 from quotestance.atomic import staged_directory
 from quotestance.config import ConfigError, load_config
+from quotestance.corpora import CorpusMissingError
 
 
 def parse_args():
@@ -31,15 +33,15 @@ def main():
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     disable_progress_bar()  # per-map bars of the datasets library; the Trainer keeps its own
     args, overrides = parse_args()
-    try:
-        config = load_config(args.config, overrides)
-    except ConfigError as error:
-        raise SystemExit(f"error: {error}")
     started = time.time()
     state = PartialState()
 
-    # Data: the config's sources as one DatasetDict (train / validation / test).
-    data = experiment.load_data(config)
+    # Config and data: the config's sources as one DatasetDict (train / validation / test).
+    try:
+        config = load_config(args.config, overrides)
+        data = experiment.load_data(config)
+    except (ConfigError, AnnotationError, CorpusMissingError) as error:
+        raise SystemExit(f"error: {error}")
 
     # Cross-validation (the seed): out-of-fold predictions before the final fit.
     cross_validation = None

@@ -40,3 +40,21 @@ def corpora_dir() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return CORPORA_DIR
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    """A checkpoint directory as training writes it, holding a tiny random model."""
+    import torch
+
+    from quotestance import encoders
+    from quotestance.model import QuoteStanceModel
+
+    directory = tmp_path_factory.mktemp("tiny_checkpoint")
+    torch.manual_seed(0)
+    tokenizer = encoders.load_tokenizer("tiny-random")
+    model = QuoteStanceModel.from_encoder("tiny-random", tokenizer.vocab_size,
+                                          tasks=["quote_type", "stance", "spans"])
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory

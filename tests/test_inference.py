@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from quotestance import encoders
 from quotestance.inference import (
     CheckpointError,
     Document,
@@ -18,7 +17,6 @@ from quotestance.inference import (
     check_checkpoint,
     read_inputs,
 )
-from quotestance.model import QuoteStanceModel
 from quotestance.segment import Segmenter, parse_article
 
 TASKS = ["quote_type", "stance", "spans"]
@@ -26,15 +24,8 @@ ACTORS_YAML = "actors:\n  ZZZ:\n    - Zed Zorro\n  QQQ:\n    - Quux ministry\n"
 
 
 @pytest.fixture(scope="session")
-def checkpoint(tmp_path_factory) -> Path:
-    """A checkpoint directory as training writes it, with a tiny random model."""
-    directory = tmp_path_factory.mktemp("checkpoint")
-    torch.manual_seed(0)
-    tokenizer = encoders.load_tokenizer("tiny-random")
-    model = QuoteStanceModel.from_encoder("tiny-random", tokenizer.vocab_size, tasks=TASKS)
-    model.save_pretrained(directory)
-    tokenizer.save_pretrained(directory)
-    return directory
+def checkpoint(tiny_checkpoint) -> Path:
+    return tiny_checkpoint
 
 
 @pytest.fixture(scope="session")

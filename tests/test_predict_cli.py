@@ -10,10 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
-from quotestance import encoders
-from quotestance.model import QuoteStanceModel
 from quotestance.segment import Segmenter, parse_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,14 +26,8 @@ def predict():
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("model")
-    torch.manual_seed(0)
-    tokenizer = encoders.load_tokenizer("tiny-random")
-    QuoteStanceModel.from_encoder("tiny-random", tokenizer.vocab_size,
-                                  tasks=["quote_type", "stance", "spans"]).save_pretrained(directory)
-    tokenizer.save_pretrained(directory)
-    return directory
+def model_dir(tiny_checkpoint) -> Path:
+    return tiny_checkpoint
 
 
 @pytest.fixture(scope="module")

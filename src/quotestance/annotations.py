@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from quotestance.labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, SPAN_FIELDS, STANCES
-from quotestance.schema import empty_record
+from quotestance.schema import sentence_record
 from quotestance.segment import Segmenter, Sentence, contexts, read_article
 
 CORPUS = "seed"
@@ -178,17 +178,8 @@ def _records(sentences: list[Sentence], annotations: list[dict]) -> list[dict]:
             for name, field in SPAN_LISTS.items()
         }
         records.append(
-            empty_record(
-                id=f"{CORPUS}:{sentence.doc_id}:{sentence.sent_index}",
-                corpus=CORPUS,
-                doc_id=sentence.doc_id,
-                sent_index=sentence.sent_index,
-                paragraph_index=sentence.paragraph_index,
-                start=sentence.start,
-                end=sentence.end,
-                text=sentence.text,
-                context=context,
-                is_caption=sentence.is_caption,
+            sentence_record(
+                CORPUS, sentence, context, split="",
                 quote_type=annotation["quote_type"],
                 spans_labelled=True,
                 source_resolved=annotation["source_resolved"],

@@ -7,6 +7,8 @@ evaluation skips it.
 
 from datasets import Features, List, Value
 
+from .segment import Sentence
+
 SPAN_FEATURE = {"start": Value("int32"), "end": Value("int32")}
 
 FEATURES = Features(
@@ -78,3 +80,22 @@ def empty_record(**fields) -> dict:
         raise KeyError(f"unknown record fields {sorted(unknown)}; valid: {sorted(FEATURES)}")
     record.update(fields)
     return record
+
+
+def sentence_record(corpus: str, sentence: Sentence, context: str, split: str, **labels) -> dict:
+    """The record of one segmented article sentence; labels not given stay unset.
+    `context` comes from `segment.contexts`, the same for every source."""
+    return empty_record(
+        id=f"{corpus}:{sentence.doc_id}:{sentence.sent_index}",
+        corpus=corpus,
+        doc_id=sentence.doc_id,
+        sent_index=sentence.sent_index,
+        paragraph_index=sentence.paragraph_index,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        context=context,
+        is_caption=sentence.is_caption,
+        split=split,
+        **labels,
+    )

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..schema import empty_record
-from ..segment import Sentence
 
 # Where a user without ../shared/corpora gets each corpus (see corpora/README.md there).
 CORPUS_ORIGINS = {
@@ -36,24 +34,3 @@ def corpus_path(corpora_dir: str | Path, folder: str, *parts: str) -> Path:
             f"(e.g. --data.corpora_dir=../shared/corpora)"
         )
     return path
-
-
-def sentence_record(corpus: str, sentence: Sentence, context: str, split: str, **labels) -> dict:
-    """A record for one segmented article sentence; labels not given stay unset.
-
-    `context` comes from `segment.contexts`, as for the seed.
-    """
-    return empty_record(
-        id=f"{corpus}:{sentence.doc_id}:{sentence.sent_index}",
-        corpus=corpus,
-        doc_id=sentence.doc_id,
-        sent_index=sentence.sent_index,
-        paragraph_index=sentence.paragraph_index,
-        start=sentence.start,
-        end=sentence.end,
-        text=sentence.text,
-        context=context,
-        is_caption=sentence.is_caption,
-        split=split,
-        **labels,
-    )

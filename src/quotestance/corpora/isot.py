@@ -18,7 +18,8 @@ import json
 from pathlib import Path
 
 from ..segment import Segmenter, contexts, parse_article
-from . import corpus_path, sentence_record
+from ..schema import sentence_record
+from . import corpus_path
 
 CATEGORIES = {"politicsNews": "isot_politics", "worldnews": "isot_world"}
 

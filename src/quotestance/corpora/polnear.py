@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..segment import Article, Segmenter, contexts
-from . import corpus_path, sentence_record
+from ..schema import sentence_record
+from . import corpus_path
 
 CORPUS = "polnear"
 # PolNeAR folder -> split of the project's DatasetDict.
