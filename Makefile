@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION := 2.13.0
 CONFIG ?= configs/seed.yaml
+PIP_TORCH_ARGS ?=
 # Written once everything is installed, so that a failed install is retried next time.
 INSTALLED := $(VENV)/.installed
 
@@ -12,8 +13,10 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
-	# torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
-	$(BIN)/pip install torch==$(TORCH_VERSION)
+	# torch first and pinned, so that nothing later asks pip for a newer one. Where pip is
+	# configured with a local CPU wheel (as on this project's machines) that is what it takes;
+	# elsewhere pass an index for CPU wheels, e.g. make train PIP_TORCH_ARGS="--index-url <CPU wheel index>".
+	$(BIN)/pip install $(PIP_TORCH_ARGS) torch==$(TORCH_VERSION)
 	$(BIN)/pip install -e ".[encoder,dev]"
 	touch $(INSTALLED)
 

@@ -108,3 +108,34 @@ def test_resumed_run_continues_from_its_step(tiny_config, seed_dataset, tmp_path
     logged_steps = [entry["step"] for entry in resumed["log_history"] if "loss" in entry]
     # The first epoch's log comes from the checkpoint; the second epoch's steps are new.
     assert logged_steps == list(range(1, 2 * steps_per_epoch + 1))
+
+
+def test_the_context_gives_way_before_the_sentence(tiny_config):
+    _, tokenizer = build_model(tiny_config)
+    sentence = ("The talks between the two governments, which began in Doha last year and were "
+                "suspended twice over prisoner releases, will resume next week, the official said.")
+    context = " ".join(f"word{i}" for i in range(200)) + " the minister told reporters."
+    encoded = features.tokenize(tokenizer, [sentence], [context], max_length=48)
+    ids, sequence_ids = encoded["input_ids"][0], encoded.sequence_ids(0)
+    alone = tokenizer(sentence, add_special_tokens=False)["input_ids"]
+    assert len(ids) <= 48
+    assert [i for i, s in zip(ids, sequence_ids) if s == 0] == alone  # the whole sentence
+    kept_context = tokenizer.decode([i for i, s in zip(ids, sequence_ids) if s == 1])
+    assert kept_context.endswith("the minister told reporters.")  # the end is what stays
+    # A sentence longer than the limit on its own is cut, and the context is dropped.
+    long = features.tokenize(tokenizer, [sentence * 3], [context], max_length=48)
+    assert len(long["input_ids"][0]) == 48 and 1 not in long.sequence_ids(0)
+
+
+def test_tasks_take_one_order_whatever_the_yaml_says():
+    config = load_config(None, ["--model.tasks=[spans, stance, quote_type]"])
+    assert config.model.tasks == ["quote_type", "stance", "spans"]
+
+
+def test_a_batch_labelled_for_no_task_gives_a_zero_loss(tiny_config, seed_dataset):
+    model, tokenizer = build_model(tiny_config)
+    rows = seed_dataset.select(range(4)).map(
+        lambda row: {"stance": None, "quote_type": None, "spans_labelled": False})
+    batch = MultiTaskCollator(tokenizer, model.config.tasks)(list(encode(rows, tokenizer, model)))
+    loss = model(**batch).loss
+    assert loss.item() == 0.0 and loss.requires_grad

@@ -87,6 +87,8 @@ class ModelConfig:
         unknown = set(self.tasks) - set(ALL_TASKS)
         if unknown:
             raise ConfigError(f"model.tasks: unknown {sorted(unknown)}; valid: {list(ALL_TASKS)}")
+        # One order everywhere (heads, logits, label columns), whatever order the YAML used.
+        self.tasks = [task for task in ALL_TASKS if task in self.tasks]
         stray = set(self.task_weights) - set(self.tasks)
         if stray:
             raise ConfigError(f"model.task_weights names tasks not in model.tasks: {sorted(stray)}")
@@ -134,7 +136,6 @@ class Config:
         return asdict(self)
 
 
-SECTIONS = {f.name: f.type for f in dataclasses.fields(Config)}
 SECTION_CLASSES = {"data": DataConfig, "model": ModelConfig, "train": TrainConfig}
 
 

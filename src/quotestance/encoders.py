@@ -49,12 +49,6 @@ def encoder_from_config(config):
     return AutoModel.from_config(config, **_without_pooler(config))
 
 
-def encoder_config(name: str, vocab_size: int):
-    if name == TINY_RANDOM:
-        return tiny_encoder_config(vocab_size)
-    return AutoConfig.from_pretrained(resolve_encoder_path(name))
-
-
 def tiny_encoder_config(vocab_size: int) -> BertConfig:
     # Two layers of width 32: trains in seconds, enough to show that learning happens.
     return BertConfig(

@@ -35,10 +35,6 @@ def load_data(config: Config) -> DatasetDict:
     return data
 
 
-def labelled_splits(data: DatasetDict) -> dict[str, Dataset]:
-    return {name: split for name, split in data.items() if len(split) and name != "unlabelled"}
-
-
 def labeler(model: QuoteStanceModel, tokenizer):
     """The inference Labeler around an in-memory model, with the project's actor table."""
     from .actors import ActorTable

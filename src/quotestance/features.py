@@ -7,22 +7,47 @@ dataset: the same dataset then trains any encoder.
 
 from __future__ import annotations
 
-from .labels import IGNORE_INDEX, SENTENCE_TASKS, SPAN_FIELDS, SPAN_TASK
+from .labels import IGNORE_INDEX, SENTENCE_TASKS, SPAN_FIELDS, SPAN_TASK, label_maps
 
 LABEL_COLUMNS = {task: f"{task}_labels" for task in (*SENTENCE_TASKS, SPAN_TASK)}
 
 
 def tokenize(tokenizer, texts: list[str], contexts: list[str] | None, max_length: int,
              return_offsets: bool = False) -> dict:
-    """`[CLS] sentence [SEP] context [SEP]`, the longer side truncated first (the context,
-    nearly always). No padding: the collator pads each batch to its own longest."""
-    return tokenizer(
-        texts,
-        contexts if contexts is not None else None,
-        truncation="longest_first" if contexts is not None else True,
-        max_length=max_length,
-        return_offsets_mapping=return_offsets,
-    )
+    """`[CLS] sentence [SEP] context [SEP]` in at most `max_length` tokens. The context
+    gives way first, keeping its end (the words just before the sentence: often the
+    speaker of a quotation that continues); the sentence is cut only when it alone is
+    too long. No padding: the collator pads each batch to its own longest."""
+    if contexts is None:
+        return tokenizer(texts, truncation=True, max_length=max_length,
+                         return_offsets_mapping=return_offsets)
+    fitted = fit_contexts(tokenizer, texts, contexts, max_length)
+    return tokenizer(texts, fitted, truncation="only_first", max_length=max_length,
+                     return_offsets_mapping=return_offsets)
+
+
+def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: int) -> list[str]:
+    """Each context cut at a word boundary to the tokens its sentence leaves free."""
+    room = max_length - tokenizer.num_special_tokens_to_add(pair=True)
+    sentence_lengths = [len(ids) for ids in
+                        tokenizer(texts, add_special_tokens=False)["input_ids"]]
+    context_offsets = tokenizer(contexts, add_special_tokens=False,
+                                return_offsets_mapping=True)["offset_mapping"]
+    fitted = []
+    for context, offsets, length in zip(contexts, context_offsets, sentence_lengths):
+        budget = max(room - length, 0)
+        if budget >= len(offsets):
+            fitted.append(context)
+            continue
+        if budget == 0:
+            fitted.append("")
+            continue
+        start = offsets[len(offsets) - budget][0]
+        # Start at a word: a cut inside a word would tokenize into other (more) pieces.
+        while start < len(context) and start > 0 and not context[start - 1].isspace():
+            start += 1
+        fitted.append(context[start:].lstrip())
+    return fitted
 
 
 def bio_tags(offsets: list[tuple[int, int]], sequence_ids: list[int | None],
@@ -53,7 +78,7 @@ def encode_batch(batch: dict[str, list], tokenizer, *, max_length: int, use_cont
     contexts = batch["context"] if use_context else None
     encoded = tokenize(tokenizer, batch["text"], contexts, max_length, return_offsets=True)
     for task, labels in task_labels.items():
-        label2id = {label: i for i, label in enumerate(labels)}
+        label2id, _ = label_maps(tuple(labels))
         column = []
         for row in range(len(batch["text"])):
             if task == SPAN_TASK:

@@ -54,11 +54,8 @@ class QuoteStanceConfig(PretrainedConfig):
         self.max_seq_length = max_seq_length
         self.classifier_dropout = classifier_dropout
 
-    def label2id(self, task: str) -> dict[str, int]:
-        return {label: i for i, label in enumerate(self.task_labels[task])}
-
     def id2label_for(self, task: str) -> dict[int, str]:
-        return dict(enumerate(self.task_labels[task]))
+        return label_maps(tuple(self.task_labels[task]))[1]
 
     def build_encoder_config(self):
         settings = dict(self.encoder_config)
@@ -144,6 +141,10 @@ class QuoteStanceModel(PreTrainedModel):
             )
             weighted = self.config.task_weights.get(task, 1.0) * task_loss
             loss = weighted if loss is None else loss + weighted
+        if loss is None and any(labels[task] is not None for task in logits):
+            # Labels were given but none applies to these tasks: a zero that still
+            # reaches every head, so the Trainer and DDP see an ordinary step.
+            loss = sum(task_logits.sum() * 0.0 for task_logits in logits.values())
         return QuoteStanceOutput(loss=loss, **{f"{task}_logits": v for task, v in logits.items()})
 
     @staticmethod

@@ -14,7 +14,8 @@ PACKAGES = ("quotestance", "torch", "transformers", "datasets", "accelerate", "s
 
 
 def git_state(root: Path | None = None) -> dict:
-    """The commit checked out and whether the working tree differs from it."""
+    """The commit checked out and whether the working tree differs from it (changed or
+    untracked files; ignored ones such as data/ and models/ do not count)."""
     root = Path(root or Path(__file__).resolve().parents[2])
 
     def git(*args: str) -> str | None:
@@ -26,7 +27,8 @@ def git_state(root: Path | None = None) -> dict:
         return result.stdout.strip() if result.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no")
+    # Untracked files count: a run may use a new config or module not yet committed.
+    status = git("status", "--porcelain")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 

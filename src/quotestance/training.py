@@ -170,11 +170,12 @@ def fit(config: Config, train_records: Dataset, validation_records: Dataset | No
     train_set = encode(train_records, tokenizer, model)
     validation_set = encode(validation_records, tokenizer, model) if validation_records else None
     if config.data.max_train_samples:
-        train_set = train_set.select(range(min(config.data.max_train_samples, len(train_set))))
+        # Shuffled first: the split is ordered by source, and its head would be one source.
+        train_set = train_set.shuffle(seed=config.train.seed).select(
+            range(min(config.data.max_train_samples, len(train_set))))
     if validation_set is not None and config.data.max_eval_samples:
-        validation_set = validation_set.select(
-            range(min(config.data.max_eval_samples, len(validation_set)))
-        )
+        validation_set = validation_set.shuffle(seed=config.train.seed).select(
+            range(min(config.data.max_eval_samples, len(validation_set))))
     trainer = Trainer(
         model=model,
         args=training_arguments(config, work_dir, has_validation=validation_set is not None,
