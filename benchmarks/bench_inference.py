@@ -52,8 +52,8 @@ def parse_args(argv=None):
 
 def reuters_sentences(path: Path, n: int) -> list[dict]:
     """The first n sentences of the politicsNews articles (worldnews lost its quotation
-    marks), each with its doc_id and its previous sentence as context."""
-    from quotestance.segment import Segmenter, parse_article
+    marks), each with its doc_id and the context training gives it (segment.contexts)."""
+    from quotestance.segment import Segmenter, contexts, parse_article
 
     segmenter = Segmenter()
     sentences = []
@@ -62,10 +62,9 @@ def reuters_sentences(path: Path, n: int) -> list[dict]:
             row = json.loads(line)
             if row["cat"] != "politicsNews":
                 continue
-            previous = ""
-            for sentence in segmenter.segment(parse_article(row["text"], row["id"])):
-                sentences.append({"doc_id": row["id"], "text": sentence.text, "context": previous})
-                previous = sentence.text
+            segmented = segmenter.segment(parse_article(row["text"], row["id"]))
+            for sentence, context in zip(segmented, contexts(segmented)):
+                sentences.append({"doc_id": row["id"], "text": sentence.text, "context": context})
             if len(sentences) >= n:
                 return sentences[:n]
     print(f"note: only {len(sentences)} politicsNews sentences in {path}", file=sys.stderr)
@@ -194,29 +193,10 @@ def speed_table(args, model_dir: str) -> list[dict]:
     return rows
 
 
-def span_f1(records: list[dict], predictions: list[dict]) -> float:
-    """Micro F1 of exact (type, start, end) spans over the records that label spans."""
-    from quotestance.labels import SPAN_FIELDS
-
-    true_positive = gold_count = predicted_count = 0
-    for record, prediction in zip(records, predictions):
-        if not record.get("spans_labelled"):
-            continue
-        for field in SPAN_FIELDS.values():
-            gold = {(s["start"], s["end"]) for s in record[field]}
-            predicted = {(s["start"], s["end"]) for s in prediction[field]}
-            true_positive += len(gold & predicted)
-            gold_count += len(gold)
-            predicted_count += len(predicted)
-    if not gold_count or not predicted_count:
-        return 0.0
-    precision, recall = true_positive / predicted_count, true_positive / gold_count
-    return 2 * precision * recall / (precision + recall) if true_positive else 0.0
-
-
 def accuracy_report(args) -> None:
     """fp32 vs int8 on the gold records: agreement, and each one's scores against the gold."""
     from quotestance.annotations import seed_records
+    from quotestance.evaluation import span_metrics
     from quotestance.inference import Labeler
 
     sets = {"seed": seed_records(ROOT / "data" / "raw", ROOT / "data" / "annotations")}
@@ -228,7 +208,7 @@ def accuracy_report(args) -> None:
         sets[f"polnear test ({args.polnear_articles} articles)"] = [r for r in records if r["split"] == "test"]
     labelers = {name: Labeler.from_pretrained(args.model, device="cpu", batch_size=args.batch_size, quantize=q)
                 for name, q in (("fp32", None), ("int8", "int8"))}
-    print(f"\n{'records':<32}{'n':>6}  {'task':<11}{'agree':>7}{'fp32':>8}{'int8':>8}  (accuracy; span F1)")
+    print(f"\n{'records':<32}{'n':>6}  {'task':<11}{'agree':>7}{'fp32':>8}{'int8':>8}  (accuracy; exact span F1)")
     for set_name, records in sets.items():
         predictions = {name: labeler.predict_records(records) for name, labeler in labelers.items()}
         for task in ("quote_type", "stance"):
@@ -239,9 +219,16 @@ def accuracy_report(args) -> None:
                       for name in ("fp32", "int8")]
             shown = [f"{score:>8.3f}" if gold else f"{'-':>8}" for score in scores]  # "-": no gold labels
             print(f"{set_name:<32}{len(records):>6}  {task:<11}{agree:>7.3f}{shown[0]}{shown[1]}")
-        f1 = [span_f1(records, predictions[name]) for name in ("fp32", "int8")]
-        print(f"{set_name:<32}{len(records):>6}  {'spans':<11}{'':>7}{f1[0]:>8.3f}{f1[1]:>8.3f}"
-              f"  (int8 - fp32 = {f1[1] - f1[0]:+.3f})")
+        labelled = [i for i, r in enumerate(records) if r.get("spans_labelled")]
+        if not labelled:
+            continue
+        # The evaluation's exact span F1 (same start and end), per span type.
+        spans = {name: span_metrics([(records[i], predictions[name][i]) for i in labelled])
+                 for name in ("fp32", "int8")}
+        for span_type in spans["fp32"]:
+            f1 = [spans[name][span_type]["exact"]["f1"] for name in ("fp32", "int8")]
+            print(f"{set_name:<32}{len(labelled):>6}  {span_type:<11}{'':>7}{f1[0]:>8.3f}{f1[1]:>8.3f}"
+                  f"  (int8 - fp32 = {f1[1] - f1[0]:+.3f})")
 
 
 def main(argv=None) -> None:

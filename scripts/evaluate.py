@@ -4,18 +4,21 @@
     python scripts/evaluate.py --baseline --config configs/<name>.yaml [--split test] [--output DIR]
 
 Reports go to DIR/<corpus>-<split>/ (default reports/<run or baseline>-<config name>/):
-report.json, report.md, confusion and per-class F1 pictures, errors.jsonl.
+report.json, report.md, confusion and per-class F1 pictures, errors.jsonl. Bootstrap
+intervals use the config's train.seed, as the reports written by training do.
 """
 
 import argparse
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
+from quotestance.annotations import AnnotationError
 from quotestance.config import ConfigError, load_config
+from quotestance.corpora import CorpusMissingError
 from quotestance.evaluation import load_split
-from quotestance.provenance import provenance
-from quotestance.report import write_split_reports
+from quotestance.report import report_metadata, write_split_reports
+
+BASELINE_NAME = "rule baseline (quotestance.baseline)"
 
 
 def main() -> int:
@@ -30,29 +33,28 @@ def main() -> int:
     try:
         config = load_config(args.config, overrides)
         gold = load_split(config, args.split)
-    except (ConfigError, ValueError) as error:
+        if args.baseline:
+            from quotestance.actors import default_table
+            from quotestance.baseline import predict_records
+
+            table = default_table()
+            name, predict = "baseline", lambda records: predict_records(records, table)
+        else:
+            from quotestance.inference import Labeler
+
+            name, predict = Path(args.model).name, Labeler.from_pretrained(args.model).predict_records
+    # CheckpointError and ActorTableError are ValueErrors too; every one of these
+    # messages names the file, the line or key, and the fix.
+    except (ConfigError, AnnotationError, CorpusMissingError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.baseline:
-        from quotestance.baseline import predict_records
-
-        name, predictions = "baseline", predict_records(gold)
-    else:
-        from quotestance.inference import Labeler
-
-        name = Path(args.model).name
-        predictions = Labeler.from_pretrained(args.model).predict_records(gold)
+    predictions = predict(gold)
     output = Path(args.output or f"reports/{name}-{Path(args.config).stem}")
-    metadata = {
-        "model": "rule baseline (quotestance.baseline)" if args.baseline else str(args.model),
-        "config": str(args.config),
-        "config_values": config.to_dict(),
-        "data": config.data.processed_dir,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "provenance": provenance(),
-    }
+    metadata = report_metadata(config, model=BASELINE_NAME if args.baseline else args.model,
+                               config_file=args.config)
     for path in write_split_reports(gold, predictions, output, args.split, metadata,
-                                    bootstrap_samples=config.train.bootstrap_samples):
+                                    bootstrap_samples=config.train.bootstrap_samples,
+                                    seed=config.train.seed):
         print(f"wrote {path}/report.md")
     return 0
 

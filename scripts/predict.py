@@ -25,9 +25,8 @@ from pathlib import Path
 from tqdm import tqdm
 from transformers.utils import logging as transformers_logging
 
-from quotestance.actors import ActorTableError
+from quotestance.actors import DEFAULT_TABLE_PATH, ActorTableError
 from quotestance.inference import (
-    DEFAULT_ACTORS,
     QUANTIZE_CHOICES,
     CheckpointError,
     Labeler,
@@ -46,7 +45,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
     parser.add_argument("--quantize", choices=QUANTIZE_CHOICES, help="dynamic int8 on CPU: faster, see docs/inference.md")
-    parser.add_argument("--actors", default=str(DEFAULT_ACTORS), help="actor table YAML (default configs/actors.yaml)")
+    parser.add_argument("--actors", default=str(DEFAULT_TABLE_PATH), help="actor table YAML (default configs/actors.yaml)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     args = parser.parse_args(argv)
     if args.batch_size < 1:

@@ -16,6 +16,7 @@ from quotestance.annotations import AnnotationError
 from quotestance.atomic import staged_directory
 from quotestance.config import ConfigError, load_config
 from quotestance.corpora import CorpusMissingError
+from quotestance.report import report_metadata
 
 
 def parse_args():
@@ -53,8 +54,8 @@ def main():
 
     # Evaluate and save, into a staging directory renamed into place at the end.
     if state.is_main_process:
-        metadata = {"model": str(experiment.run_dir(config)), "config_file": args.config,
-                    "config": config.to_dict()}
+        metadata = report_metadata(config, model=str(experiment.run_dir(config)),
+                                   config_file=args.config)
         with staged_directory(experiment.run_dir(config)) as staging:
             labeler = experiment.labeler(model, tokenizer)
             reports = experiment.evaluate_tests(labeler, config, data, staging / "reports", metadata)

@@ -3,7 +3,7 @@
 import pytest
 
 from quotestance.actors import ActorTable, ActorTableError, default_table
-from quotestance.attribution import full_name, resolve_sources
+from quotestance.attribution import anonymous, canonical, full_name, resolve_sources
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,60 @@ def test_other_articles_never_resolve_each_other(table):
     sentences = [{"text": "Trump said so.", "source": "Trump", "quote_type": "indirect", "doc_id": "a"},
                  {"text": "He said so.", "source": "He", "quote_type": "indirect", "doc_id": "b"}]
     assert resolve_sources(sentences, table)[1]["source_resolved"] == "He"
+
+
+def test_an_unclosed_quotation_falls_back_to_the_speaker_before_it(table):
+    sentences = [
+        {"text": "Zalmay Khalilzad said talks would go on.", "source": "Zalmay Khalilzad",
+         "quote_type": "indirect"},
+        # Opens a quotation that never closes, and the next sentence names no one.
+        {"text": "“We will keep talking", "source": None, "quote_type": "direct"},
+        {"text": "Nothing here.", "source": None, "quote_type": "none"},
+        {"text": "Pakistan’s foreign ministry said it disagreed.", "source": "Pakistan’s foreign ministry",
+         "quote_type": "indirect"},
+    ]
+    results = resolve_sources(sentences, table)
+    # The last speaker before the quotation, not the last one of the article.
+    assert results[1]["source_resolved"] == "Zalmay Khalilzad"
+    assert results[1]["source_actor"] == "USA"
+    assert results[3]["source_resolved"] == "Pakistan foreign ministry"
+
+
+def test_an_unclosed_quotation_takes_the_speaker_named_where_it_closes(table):
+    sentences = [
+        {"text": "Trump said so.", "source": "Trump", "quote_type": "indirect"},
+        {"text": "“We will keep talking", "source": None, "quote_type": "direct"},
+        {"text": "and we will win,” Mattis said.", "source": "Mattis", "quote_type": "direct"},
+    ]
+    assert resolve_sources(sentences, table)[1]["source_resolved"] == "Mattis"
+
+
+def test_anonymous_sources():
+    assert anonymous("a senior Trump administration official")
+    assert anonymous("two U.S. officials")
+    assert anonymous("sources familiar with the matter")
+    assert anonymous("people familiar with the talks")
+    assert anonymous("Afghan Taliban militants")
+    assert not anonymous("State Department spokeswoman Heather Nauert")
+    assert not anonymous("Trump")
+    assert not anonymous(None)
+
+
+def test_anonymous_follows_whom_the_source_resolves_to(table):
+    sentences = [
+        {"text": "A senior official said the talks failed.", "source": "A senior official",
+         "quote_type": "indirect"},
+        {"text": "He added that more was needed.", "source": "He", "quote_type": "indirect"},
+        {"text": "“It is time.”", "source": None, "quote_type": "direct"},
+        {"text": "Trump said so.", "source": "Trump", "quote_type": "indirect"},
+        {"text": "He left.", "source": "He", "quote_type": "indirect"},
+        {"text": "Nothing here.", "source": None, "quote_type": "none"},
+    ]
+    assert [r["anonymous"] for r in resolve_sources(sentences, table)] == [True, True, True, False, False, False]
+
+
+def test_canonical_names():
+    assert canonical("The Pakistan’s foreign ministry.") == "Pakistan foreign ministry"
+    assert canonical("  a  senior   official, ") == "senior official"
+    assert canonical("U.S. officials") == "U.S. officials"  # punctuation inside a name stays
+    assert canonical(None) == ""

@@ -1,6 +1,7 @@
 """The rule baseline on the seed's clear cases, pre-annotation, and evaluate.py end to end."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -35,6 +36,12 @@ def test_plain_said_is_indirect_with_source_cue_and_content(seed):
     assert spans(record, prediction, "content_spans") == ["he hoped a deal would be reached by April 2019"]
     assert prediction["source_resolved"] == "Zalmay Khalilzad"
     assert prediction["source_actor"] == "USA"
+    assert record["anonymous"] is prediction["anonymous"] is False
+
+
+def test_unnamed_source_is_anonymous(seed):
+    record, prediction = by_text(seed, "Pakistani officials")
+    assert record["anonymous"] is prediction["anonymous"] is True
 
 
 def test_fully_quoted_sentence_is_direct_and_continues_the_speaker(seed):
@@ -90,17 +97,94 @@ def test_preannotations_load_as_gold_and_never_overwrite(root, seed_article_path
     assert result.returncode == 2 and "refusing to overwrite" in result.stderr
 
 
-def test_evaluate_script_with_the_baseline_on_the_seed(root, tmp_path):
-    if not (root / "data" / "processed" / "seed" / "dataset_dict.json").is_file():
-        pytest.skip("build the seed dataset first: python scripts/build_dataset.py --config configs/seed.yaml")
-    out = tmp_path / "reports"
-    result = subprocess.run(
+def test_preannotation_refuses_two_articles_with_one_name(seed_article_path, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed_article_path, tmp_path / folder / "x.txt")
+    out = tmp_path / "drafts"
+    with pytest.raises(ValueError, match=r"a/x.txt and .*b/x.txt would both be drafted to .*x.jsonl"):
+        write_preannotations([tmp_path / "a", tmp_path / "b" / "x.txt"], out)
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_preannotation_writes_nothing_when_one_article_is_bad(seed_article_path, tmp_path):
+    inputs = tmp_path / "articles"
+    inputs.mkdir()
+    shutil.copy(seed_article_path, inputs / "a_good.txt")
+    (inputs / "b_latin1.txt").write_bytes("Caf\xe9 talks, Trump said.".encode("latin-1"))
+    shutil.copy(seed_article_path, inputs / "c_good.txt")
+    out = tmp_path / "drafts"
+    with pytest.raises(ValueError, match=r"b_latin1.txt: cannot be drafted .*not UTF-8.*nothing was written"):
+        write_preannotations([inputs], out)
+    assert not out.exists() or not list(out.iterdir())
+    # Once the bad article is gone, the same command runs: nothing was left to block it.
+    (inputs / "b_latin1.txt").unlink()
+    written = write_preannotations([inputs], out)
+    assert sorted(p.name for p in out.iterdir()) == ["a_good.jsonl", "c_good.jsonl"] == [p.name for p in written]
+    sentences = Segmenter().segment(read_article(seed_article_path))
+    assert [len(p.read_text().splitlines()) for p in written] == [len(sentences)] * 2
+    assert written[0].stat().st_mode & 0o644 == 0o644  # an ordinary file, not a private temporary
+
+
+def test_preannotation_leaves_no_file_when_a_target_appears_meanwhile(seed_article_path, tmp_path, monkeypatch):
+    import quotestance.baseline as baseline
+
+    inputs = tmp_path / "articles"
+    inputs.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(seed_article_path, inputs / f"{name}.txt")
+    out = tmp_path / "drafts"
+    draft = baseline.preannotate_article
+
+    def draft_then_race(path, table=None):
+        lines = draft(path, table)
+        if path.stem == "b":  # another process writes b.jsonl after the check
+            out.mkdir(exist_ok=True)
+            (out / "b.jsonl").write_text("theirs\n")
+        return lines
+
+    monkeypatch.setattr(baseline, "preannotate_article", draft_then_race)
+    with pytest.raises(FileExistsError, match="b.jsonl"):
+        write_preannotations([inputs], out)
+    assert sorted(p.name for p in out.iterdir()) == ["b.jsonl"]
+    assert (out / "b.jsonl").read_text() == "theirs\n"
+
+
+def evaluate_script(root, tmp_path, *options):
+    """scripts/evaluate.py with the baseline, its dataset built into tmp_path."""
+    return subprocess.run(
         [sys.executable, "scripts/evaluate.py", "--baseline", "--config", "configs/seed.yaml",
-         "--split", "train", "--output", str(out), "--train.bootstrap_samples=100"],
+         "--split", "train", "--output", str(tmp_path / "reports"), "--train.bootstrap_samples=100",
+         f"--data.processed_dir={tmp_path / 'processed'}", f"--data.cache_dir={tmp_path / 'cache'}",
+         *options],
         cwd=root, capture_output=True, text=True)
+
+
+def test_evaluate_script_with_the_baseline_on_the_seed(root, tmp_path):
+    result = evaluate_script(root, tmp_path, "--train.seed=7")
     assert result.returncode == 0, result.stderr
-    report = json.loads((out / "seed-train" / "report.json").read_text())
+    out = tmp_path / "reports" / "seed-train"
+    report = json.loads((out / "report.json").read_text())
     assert report["data"]["records"] == 26
     assert report["tasks"]["quote_type"]["accuracy"] > 0.8
-    assert report["metadata"]["model"].startswith("rule baseline")
-    assert (out / "seed-train" / "confusion_stance.png").is_file()
+    assert report["bootstrap"]["seed"] == 7  # train.seed, as training's reports use
+    metadata = report["metadata"]
+    assert metadata["model"].startswith("rule baseline")
+    assert metadata["config_file"] == "configs/seed.yaml"
+    assert metadata["config"]["train"]["seed"] == 7
+    assert metadata["data"] == {"processed_dir": str(tmp_path / "processed"), "sources": ["seed"]}
+    assert {"git", "packages", "device"} <= set(metadata["provenance"])
+    assert "<details><summary>config</summary>" in (out / "report.md").read_text()
+    assert (out / "confusion_stance.png").is_file()
+
+
+def test_evaluate_script_names_a_missing_corpus_and_bad_annotations(root, tmp_path):
+    result = evaluate_script(root, tmp_path, "--data.sources=[polnear]",
+                             f"--data.corpora_dir={tmp_path / 'no_corpora'}")
+    assert result.returncode == 2
+    assert "corpus not found" in result.stderr and "no_corpora" in result.stderr
+    assert "Traceback" not in result.stderr
+    (tmp_path / "no_articles").mkdir()
+    result = evaluate_script(root, tmp_path, f"--data.raw_dir={tmp_path / 'no_articles'}")
+    assert result.returncode == 2
+    assert "no *.txt articles" in result.stderr and "Traceback" not in result.stderr

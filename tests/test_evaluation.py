@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from quotestance.evaluation import (PredictionError, bio_tags, evaluate, macro_f1,
-                                    normalise_source)
+from quotestance.evaluation import PredictionError, bio_tags, evaluate, macro_f1
 from quotestance.report import misclassified, write_report
 from quotestance.schema import empty_record
 
@@ -113,10 +112,9 @@ def test_bio_tags_start_a_new_span_at_each_span():
 
 
 def test_attribution_accuracy_uses_normalised_names():
-    assert normalise_source("The Pakistan’s foreign ministry.") == "pakistan foreign ministry"
     gold = [record(0, source_actor="PAK", source_resolved="Pakistan foreign ministry"),
             record(1, source_actor="USA", source_resolved="Donald Trump"), record(2, source_actor="NONE")]
-    preds = [prediction(gold[0], source_actor="PAK", source_resolved="Pakistan’s foreign ministry"),
+    preds = [prediction(gold[0], source_actor="PAK", source_resolved="The pakistan’s Foreign Ministry."),
              prediction(gold[1], source_actor="USA", source_resolved="Trump"), prediction(gold[2])]
     attribution = evaluate(gold, preds, bootstrap_samples=0)["attribution"]
     assert attribution["n"] == 2
@@ -156,3 +154,24 @@ def test_write_report_files_and_errors_worst_first(toy, tmp_path):
     assert [e["id"] for e in errors] == ["toy:d:4", "toy:d:1"]  # confidence 0.9, then 0.6
     assert errors == misclassified(preds, gold)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_report_metadata_and_its_folded_config(toy, root):
+    import yaml
+
+    from quotestance.config import load_config
+    from quotestance.report import render_markdown, report_metadata
+
+    config = load_config(root / "configs" / "seed.yaml", ["--train.seed=5"])
+    metadata = report_metadata(config, model="models/seed", config_file="configs/seed.yaml")
+    assert metadata["model"] == "models/seed" and metadata["config_file"] == "configs/seed.yaml"
+    assert metadata["data"] == {"processed_dir": config.data.processed_dir, "sources": ["seed"]}
+    assert metadata["created"].endswith("+00:00")
+    assert metadata["config"] == config.to_dict()
+    assert {"git", "packages", "device"} <= set(metadata["provenance"])
+    gold, preds = toy
+    markdown = render_markdown(evaluate(gold, preds, bootstrap_samples=0, metadata=metadata))
+    folded = markdown.split("<details><summary>config</summary>", 1)[1].split("</details>", 1)[0]
+    block = folded.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert yaml.safe_load(block) == config.to_dict()  # the whole config, readable back
+    assert "{'data'" not in markdown  # no Python dict in backticks

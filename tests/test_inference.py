@@ -3,6 +3,7 @@
 import json
 import logging
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -13,10 +14,11 @@ from quotestance.inference import (
     CheckpointError,
     Document,
     Labeler,
-    anonymous_source,
     check_checkpoint,
+    first_source,
     read_inputs,
 )
+from quotestance.labels import ACTOR_CODE_PATTERN
 from quotestance.segment import Segmenter, parse_article
 
 TASKS = ["quote_type", "stance", "spans"]
@@ -69,7 +71,47 @@ def test_label_article_on_the_seed(labeler, seed_text):
         assert result["doc_id"] == "seed"
     captions = [r["text"] for r in results if r["is_caption"]]
     assert len(captions) == 2 and all("REUTERS/" in c for c in captions)
-    assert all(r["source_actor"] for r in results)
+    for result in results:
+        # A code of the table, OTHER, or NONE exactly where the sentence has no source.
+        assert re.match(ACTOR_CODE_PATTERN, result["source_actor"]), result["source_actor"]
+        assert (result["source_actor"] == "NONE") == (result["source_resolved"] is None)
+        if first_source(result["text"], result["source"]):
+            assert result["source_resolved"] is not None
+
+
+def recorded_contexts(labeler, monkeypatch) -> dict[str, str]:
+    """Make the predictor remember the context it is given for each sentence."""
+    seen = {}
+    predict = labeler.predictor.predict
+
+    def predict_and_record(texts, contexts=None, progress=None):
+        seen.update(zip(texts, contexts))
+        return predict(texts, contexts, progress)
+
+    monkeypatch.setattr(labeler.predictor, "predict", predict_and_record)
+    return seen
+
+
+def test_article_contexts_skip_captions_as_in_training(labeler, seed_text, monkeypatch):
+    seen = recorded_contexts(labeler, monkeypatch)
+    results = labeler.label_article(seed_text, doc_id="seed")
+    defended = next(r for r in results if r["text"].startswith("He defended"))
+    caption = results[defended["sent_index"] - 1]
+    assert caption["is_caption"] and "Imran Khan" in caption["text"]
+    # The sentence before the caption, as segment.contexts gives it to training.
+    assert seen[defended["text"]].startswith("Last month, Trump said")
+    assert seen[caption["text"]] == seen[defended["text"]]
+    assert seen[results[0]["text"]] == ""
+
+
+def test_split_sentences_contexts_skip_captions_too(labeler, monkeypatch):
+    sentences = ["Trump said Pakistan must act.",
+                 "Imran Khan speaks in Islamabad, Pakistan July 1, 2018. REUTERS/Someone Else",
+                 "He defended cutting aid."]
+    seen = recorded_contexts(labeler, monkeypatch)
+    results = labeler.label_sentences(sentences)
+    assert [r["is_caption"] for r in results] == [False, True, False]
+    assert [seen[s] for s in sentences] == ["", sentences[0], sentences[0]]
 
 
 def test_label_sentences_uses_the_previous_sentence_as_context(labeler):
@@ -128,15 +170,6 @@ def test_predict_records_resolves_per_article_in_order(labeler, monkeypatch):
     assert [p["source_resolved"] for p in predictions] == ["Zed Zorro", "He", "Zed Zorro"]
     assert predictions[0]["source_actor"] == "ZZZ"
     assert predictions[0]["source_spans"] == [{"start": 0, "end": 2}]
-
-
-def test_anonymous_sources():
-    assert anonymous_source("a senior Trump administration official")
-    assert anonymous_source("two U.S. officials")
-    assert anonymous_source("sources familiar with the matter")
-    assert not anonymous_source("State Department spokeswoman Heather Nauert")
-    assert not anonymous_source("Trump")
-    assert not anonymous_source(None)
 
 
 def test_a_100000_character_sentence_is_labelled_from_its_start(labeler, caplog):

@@ -4,8 +4,10 @@ A pronoun source ("He", "It") and a floating quotation (a direct quotation with 
 source, continuing the previous speaker) take the most recent named source of the
 preceding sentences of the same article. A short name takes its full form from the
 article: "Trump" after "U.S. President Donald Trump" is "Donald Trump". The
-affiliation code comes from the actor table. Used by the rule baseline and by
-inference alike, so the two resolve sources the same way.
+affiliation code comes from the actor table. Whether a source is anonymous, and
+the canonical form of a name (also what evaluation compares), are decided here too.
+Used by the rule baseline and by inference alike, so the two resolve sources the
+same way.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ INSTITUTION_WORDS = re.compile(
     r"\b(?:ministry|government|office|department|administration|agency|embassy|army|military"
     r"|council|committee|party|group|organi[sz]ation|union|company|statement|report|newspaper"
     r"|house|kremlin|pentagon|commission|court|police)\b",
+    re.IGNORECASE,
+)
+# Unnamed sources (LABELS.md `anonymous`): a generic noun for a person or a group of
+# people, not followed by the person's name ("spokesman Heather Nauert" is named).
+ANONYMOUS_HEAD = re.compile(
+    r"\b(?:officials?|sources?|diplomats?|aides?|spokes(?:man|men|woman|women|person|people)"
+    r"|insiders?|persons?|people|someone|analysts?|lawmakers?|witness(?:es)?|residents?|militants)\b"
+    r"(?!,?\s+(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 PLURAL_SOURCE = re.compile(r"\b(?:\w+s|people|police|militants|Taliban)$", re.IGNORECASE)
@@ -93,12 +103,14 @@ def _strip_titles(tokens: list[str], table: ActorTable | None) -> list[str]:
 def resolve_sources(
     sentences: Sequence[dict], table: ActorTable | None = None
 ) -> list[dict]:
-    """source_resolved and source_actor for each sentence, in order.
+    """source_resolved, source_actor and anonymous for each sentence, in order.
 
     Each item is a dict with `text`, `source` (the source span's text or None) and
     `quote_type`; optional `doc_id` (sentences of other articles never resolve each
     other; default one article) and `is_caption` (captions are skipped as antecedents).
-    Returns [{"source_resolved": str | None, "source_actor": code}].
+    Returns [{"source_resolved": str | None, "source_actor": code, "anonymous": bool}].
+    A sentence is anonymous when whom it resolves to is: "He" after "the official" is,
+    and so is a floating quotation continuing an unnamed speaker.
     """
     results: list[dict | None] = [None] * len(sentences)
     by_document: dict[object, list[int]] = {}
@@ -107,14 +119,21 @@ def resolve_sources(
     for indices in by_document.values():
         article_text = " ".join(sentences[i]["text"] for i in indices)
         for i, result in zip(indices, _resolve_article([sentences[i] for i in indices], article_text, table)):
+            result["anonymous"] = anonymous(result["source_resolved"] or sentences[i].get("source"))
             results[i] = result
     return results
 
 
-def canonical(source: str) -> str:
-    """A source as a name: no leading article, no possessive ("Pakistan’s foreign ministry"
-    is "Pakistan foreign ministry")."""
-    text = source.strip(PUNCTUATION_EDGES)
+def anonymous(source: str | None) -> bool:
+    """True for an unnamed source ("a senior official", "two U.S. officials", "sources")."""
+    return bool(source) and bool(ANONYMOUS_HEAD.search(source))
+
+
+def canonical(source: str | None) -> str:
+    """A source as a name: no leading article, no possessive, no surrounding punctuation,
+    single spaces ("The Pakistan’s foreign ministry." is "Pakistan foreign ministry").
+    Two sources name the same one when their canonical forms are equal ignoring case."""
+    text = " ".join((source or "").split()).strip(PUNCTUATION_EDGES)
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
     return re.sub(r"['’]s\b", "", text)
 
@@ -128,7 +147,9 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
     named: list[dict] = []  # earlier resolved sources, most recent last
     preceding = ""
     results = []
-    cataphoric = []  # floating quotations whose speaker is named after the quotation
+    # Floating quotations whose speaker is named after the quotation, each with the
+    # speaker before it (the fallback when no one is named where it closes).
+    cataphoric: list[tuple[int, dict | None]] = []
     for index, sentence in enumerate(sentences):
         source = (sentence.get("source") or "").strip()
         quote_type = sentence.get("quote_type")
@@ -150,20 +171,21 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
                 actor = table.lookup(source, context=preceding) if table else NONE
         elif quote_type not in (None, "none"):
             if opens_unclosed_quotation(sentence["text"]):
-                cataphoric.append(index)
+                cataphoric.append((index, named[-1] if named else None))
             elif named:
                 # A quotation with no source continues the most recent speaker.
                 resolved, actor = named[-1]["resolved"], named[-1]["actor"]
         results.append({"source_resolved": resolved, "source_actor": actor})
         if not sentence.get("is_caption"):
             preceding = f"{preceding} {sentence['text']}".strip()
-    for index in reversed(cataphoric):
+    for index, speaker_before in reversed(cataphoric):
         # The speaker of a quotation spanning sentences is named where it closes.
         following = results[index + 1] if index + 1 < len(results) else None
         if following and following["source_resolved"]:
             results[index] = dict(following)
-        elif named:
-            results[index] = {"source_resolved": named[-1]["resolved"], "source_actor": named[-1]["actor"]}
+        elif speaker_before:
+            results[index] = {"source_resolved": speaker_before["resolved"],
+                              "source_actor": speaker_before["actor"]}
     return results
 
 

@@ -17,12 +17,16 @@ articles (scripts/preannotate.py) for a person to correct.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .actors import ActorTable, default_table
+from .atomic import write_text_atomic
 from .attribution import PRONOUNS, resolve_sources
 from .labels import EVENT_MODES, QUOTE_TYPES, STANCES
 from .segment import Segmenter, read_article
@@ -79,8 +83,6 @@ SENTENCE_OPENERS = {
     "But", "And", "However", "Yet", "So", "Meanwhile", "In", "On", "At", "Last", "This",
     "After", "Before", "When", "While", "Although", "Since", "As", "If", "Still", "Also",
 }
-ANONYMOUS_HEADS = {"official", "officials", "source", "sources", "diplomat", "diplomats",
-                   "aide", "aides", "people", "person", "analysts", "witnesses", "residents"}
 
 COOPERATION_WORDS = re.compile(
     r"\b(?:support\w*|help\w*|assist\w*|cooperat\w*|partner\w*|peace\w*|agree(?:d|s|ment)?"
@@ -354,11 +356,6 @@ def _content_after(text: str, cue_end: int, stop: int, relative: bool) -> tuple[
     return _strip_edges(text, offset, end)
 
 
-def anonymous(source_text: str | None) -> bool:
-    """An unnamed source: a phrase headed by "official", "sources" and the like."""
-    return bool(source_text) and source_text.split()[-1].lower() in ANONYMOUS_HEADS
-
-
 def stance_of(text: str) -> str:
     cooperation = len(COOPERATION_WORDS.findall(text))
     conflict = len(CONFLICT_WORDS.findall(text))
@@ -424,7 +421,7 @@ def predict_records(records: Iterable[dict], table: ActorTable | None = None) ->
             "content_spans": [_span(c) for c in attribution.contents],
             "source_resolved": resolved[i]["source_resolved"],
             "source_actor": resolved[i]["source_actor"],
-            "anonymous": anonymous(record["text"][source[0]:source[1]]) if source else False,
+            "anonymous": resolved[i]["anonymous"],
         })
     return predictions
 
@@ -465,13 +462,10 @@ def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dic
 
 
 def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTable | None = None) -> list[Path]:
-    """One <doc_id>.jsonl per article; an existing file is never overwritten."""
+    """One <doc_id>.jsonl per article, all or nothing: every article is drafted before
+    any file is written, and an existing file is never overwritten."""
     output_dir = Path(output_dir)
-    articles = []
-    for path in paths:
-        path = Path(path)
-        articles.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
-    targets = [output_dir / f"{article.stem}.jsonl" for article in articles]
+    targets = _draft_targets(paths, output_dir)
     existing = [str(t) for t in targets if t.exists()]
     if existing:
         raise FileExistsError(
@@ -479,11 +473,60 @@ def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTa
             "choose another --output folder or move them away first"
         )
     table = table or default_table()
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for article, target in zip(articles, targets):
-        lines = preannotate_article(article, table)
-        # "x" mode: fail rather than overwrite if the file appeared meanwhile.
-        with open(target, "x", encoding="utf-8") as stream:
-            for line in lines:
-                stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+    drafts = {}
+    for target, article in targets.items():
+        try:
+            lines = preannotate_article(article, table)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ValueError(f"{article}: cannot be drafted ({reason}); nothing was written: "
+                             "fix the article or leave it out, and rerun") from error
+        drafts[target] = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    _write_new_files(drafts, output_dir)
+    return list(targets)
+
+
+def _draft_targets(paths: Iterable[Path], output_dir: Path) -> dict[Path, Path]:
+    """Output file -> article, refusing missing inputs and two articles with one name."""
+    targets: dict[Path, Path] = {}
+    for path in map(Path, paths):
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such article or folder")
+        articles = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        if not articles:
+            raise FileNotFoundError(f"{path}: a folder with no *.txt articles")
+        for article in articles:
+            target = output_dir / f"{article.stem}.jsonl"
+            if target in targets:
+                raise ValueError(
+                    f"{targets[target]} and {article} would both be drafted to {target}; "
+                    "rename one, or draft them into separate --output folders"
+                )
+            targets[target] = article
     return targets
+
+
+def _write_new_files(texts: dict[Path, str], output_dir: Path) -> None:
+    """Write every file, or none: each is written whole beside its target, then hard-linked
+    into place, which fails rather than replace a file that appeared meanwhile."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".preannotate-", dir=output_dir))
+    placed: list[Path] = []
+    try:
+        for target, text in texts.items():
+            staged = staging / target.name
+            write_text_atomic(staged, text)
+            # The temporary file is private (mkstemp); a draft is an ordinary file.
+            staged.chmod(0o644)
+            try:
+                os.link(staged, target)
+            except FileExistsError:
+                raise FileExistsError(f"refusing to overwrite {target}, written meanwhile by "
+                                      "something else; move it away and rerun") from None
+            placed.append(target)
+    except BaseException:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

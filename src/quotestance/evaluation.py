@@ -16,8 +16,9 @@ Spans (SOURCE, CUE, CONTENT), over records with `spans_labelled`:
 - overlap: character overlap; precision is the share of predicted characters inside
   a gold span of the same type, recall the share of gold characters predicted.
 
-Attribution: accuracy of source_actor and of source_resolved (normalised: case,
-articles, possessives and punctuation ignored) over gold records with an attribution.
+Attribution: accuracy of source_actor and of source_resolved (as attribution.canonical
+names them, case ignored: a leading article, possessives and surrounding punctuation
+do not count) over gold records with an attribution.
 
 Everything is also broken down by `corpus`. `fingerprint` identifies the gold data,
 so that reports made on different test data are never compared.
@@ -34,6 +35,7 @@ import numpy as np
 from seqeval.metrics import classification_report as seqeval_report
 from sklearn.metrics import classification_report, cohen_kappa_score, confusion_matrix
 
+from .attribution import canonical
 from .labels import SENTENCE_TASKS, SPAN_FIELDS
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -243,22 +245,13 @@ def _token_scores(pairs, span_type, gold_spans, predicted_spans) -> dict:
             "f1": float(row["f1-score"])}
 
 
-def normalise_source(text: str | None) -> str:
-    """"The Pakistan’s foreign ministry." and "pakistan foreign ministry" are the same."""
-    text = (text or "").casefold().replace("’", "'")
-    text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"[^\w\s]", "", text)
-    words = [w for w in text.split() if w not in {"the", "a", "an"}]
-    return " ".join(words)
-
-
 def attribution_metrics(pairs) -> dict:
     attributed = [(r, p) for r, p in pairs if r.get("source_actor") not in (None, "NONE")]
     if not attributed:
         return {}
     actor_hits = [r["source_actor"] == p.get("source_actor") for r, p in attributed]
     named = [(r, p) for r, p in attributed if r.get("source_resolved")]
-    resolved_hits = [normalise_source(r["source_resolved"]) == normalise_source(p.get("source_resolved"))
+    resolved_hits = [canonical(r["source_resolved"]).casefold() == canonical(p.get("source_resolved")).casefold()
                      for r, p in named]
     return {
         "n": len(attributed),

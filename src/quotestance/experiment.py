@@ -37,10 +37,10 @@ def load_data(config: Config) -> DatasetDict:
 
 def labeler(model: QuoteStanceModel, tokenizer):
     """The inference Labeler around an in-memory model, with the project's actor table."""
-    from .actors import ActorTable
-    from .inference import DEFAULT_ACTORS, Labeler
+    from .actors import DEFAULT_TABLE_PATH, ActorTable
+    from .inference import Labeler
 
-    return Labeler(model, tokenizer, actors=ActorTable.from_yaml(DEFAULT_ACTORS))
+    return Labeler(model, tokenizer, actors=ActorTable.from_yaml(DEFAULT_TABLE_PATH))
 
 
 def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[dict]]:

@@ -4,7 +4,8 @@
     labeler.label_article(open("article.txt").read())   # one dict per sentence
 
 An article is segmented, every sentence is labelled with its previous sentence as
-context (all tasks in one forward pass, batches sorted by length), and the sources
+context, photo captions skipped, exactly as in training (segment.contexts; all tasks
+in one forward pass, batches sorted by length), and the sources
 are resolved across the article ("He" after a sentence about Trump is Donald Trump)
 and coded with the user-editable actor table (configs/actors.yaml).
 
@@ -28,15 +29,14 @@ import torch
 from torch import nn
 
 from . import attribution
-from .actors import ActorTable
+from .actors import DEFAULT_TABLE_PATH, ActorTable
 from .labels import SENTENCE_TASKS, SPAN_FIELDS
 from .model import MODEL_TYPE
 from .predictor import Predictor
-from .segment import Segmenter, is_caption, parse_article
+from .segment import Segmenter, Sentence, contexts, is_caption, parse_article
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ACTORS = Path(__file__).resolve().parents[2] / "configs" / "actors.yaml"
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt")  # either one, beside tokenizer_config.json
 QUANTIZE_CHOICES = ("int8",)
 # A sentence is cut to this many characters per model token before tokenizing: the
@@ -47,14 +47,6 @@ CHARS_PER_TOKEN = 16
 # Sentences labelled per call into the model, across documents: large enough that
 # batches are well filled and sorted by length, small enough to stream the output.
 CHUNK_SENTENCES = 4096
-# Unnamed sources (LABELS.md `anonymous`): a generic noun for a person or a group of
-# people, not followed by the person's name ("spokesman Heather Nauert" is named).
-ANONYMOUS_HEAD = re.compile(
-    r"\b(?:officials?|sources?|diplomats?|aides?|spokes(?:man|men|woman|women|person|people)"
-    r"|insiders?|persons?|people|someone|analysts?|lawmakers?|witness(?:es)?|residents?)\b"
-    r"(?!,?\s+(?-i:[A-Z]))",
-    re.IGNORECASE,
-)
 HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -70,11 +62,6 @@ class Document:
     origin: str  # where it came from, for messages: a path, "<stdin>", "path:line"
     text: str | None = None
     sentences: list[dict] = field(default_factory=list)  # {"text", optional "id", "context"}
-
-
-def anonymous_source(source: str | None) -> bool:
-    """True for an unnamed source ("a senior official", "two U.S. officials", "sources")."""
-    return bool(source) and bool(ANONYMOUS_HEAD.search(source))
 
 
 def first_source(text: str, spans: list[dict]) -> str | None:
@@ -161,7 +148,7 @@ class Labeler:
     @classmethod
     def from_pretrained(cls, path: str | Path, device: str | None = None, batch_size: int = 64,
                         quantize: str | None = None,
-                        actors: str | Path | ActorTable | None = DEFAULT_ACTORS) -> "Labeler":
+                        actors: str | Path | ActorTable | None = DEFAULT_TABLE_PATH) -> "Labeler":
         """Load a checkpoint written by scripts/train.py (safetensors; no pickle, no remote code).
 
         `device`: "cpu", "cuda", "auto" or None (auto). `quantize="int8"`: dynamic int8,
@@ -201,7 +188,8 @@ class Labeler:
                         doc_id: str = "sentences", progress=None) -> list[dict]:
         """Label sentences a user already split, in order, as one article.
 
-        The context of a sentence is the previous one unless `contexts` is given.
+        The context of a sentence is the previous one that is not a photo caption, as
+        in training, unless `contexts` is given.
         `start`/`end` are relative to each sentence (0 and its length).
         """
         if contexts is not None and len(contexts) != len(sentences):
@@ -261,25 +249,23 @@ class Labeler:
     def _sentence_rows(self, document: Document) -> list[dict]:
         """The sentences of a document with their offsets and context, before labelling."""
         if document.text is not None:
-            article = parse_article(document.text, document.doc_id)
-            sentences = self.segmenter.segment(article)
-            rows = [{"id": f"{document.doc_id}:{s.sent_index}", "doc_id": document.doc_id,
-                     "sent_index": s.sent_index, "text": s.text, "start": s.start, "end": s.end,
-                     "is_caption": s.is_caption} for s in sentences]
-            for previous, row in zip([None, *rows], rows):
-                row["context"] = previous["text"] if previous else ""
-            return rows
-        rows = []
-        for index, item in enumerate(document.sentences):
-            text = item["text"]
-            context = item.get("context")
-            if context is None:
-                context = document.sentences[index - 1]["text"] if index else ""
-            rows.append({"id": item.get("id") or f"{document.doc_id}:{index}",
-                         "doc_id": document.doc_id, "sent_index": index, "text": text,
-                         "start": 0, "end": len(text), "is_caption": is_caption(text),
-                         "context": context})
-        return rows
+            sentences = self.segmenter.segment(parse_article(document.text, document.doc_id))
+            ids = [f"{document.doc_id}:{s.sent_index}" for s in sentences]
+            given = [None] * len(sentences)
+        else:
+            # Sentences someone already split: offsets are relative to each sentence.
+            sentences = [Sentence(document.doc_id, index, 0, 0, len(item["text"]), item["text"],
+                                  is_caption(item["text"]))
+                         for index, item in enumerate(document.sentences)]
+            ids = [item.get("id") or f"{document.doc_id}:{index}"
+                   for index, item in enumerate(document.sentences)]
+            given = [item.get("context") for item in document.sentences]
+        # The context the model was trained with (segment.contexts: captions skipped),
+        # unless the input gives its own.
+        return [{"id": sentence_id, "doc_id": document.doc_id, "sent_index": s.sent_index,
+                 "text": s.text, "start": s.start, "end": s.end, "is_caption": s.is_caption,
+                 "context": context if own is None else own}
+                for sentence_id, s, context, own in zip(ids, sentences, contexts(sentences), given)]
 
     def _cut(self, text: str, context: str, where: str) -> dict:
         """The sentence and context as the model reads them: at most max_chars each."""
@@ -328,13 +314,8 @@ class Labeler:
 
     def _resolve(self, items: list[dict]) -> list[dict]:
         """source_resolved, source_actor and anonymous across one article's sentences, in
-        order (attribution.resolve_sources; without an actor table, source_actor is NONE).
-        A sentence without a source span of its own (a floating quotation) is anonymous
-        when the speaker it continues is."""
-        resolved = attribution.resolve_sources(items, self.actors)
-        for item, fields in zip(items, resolved):
-            fields["anonymous"] = anonymous_source(item["source"] or fields["source_resolved"])
-        return resolved
+        order (attribution.resolve_sources; without an actor table, source_actor is NONE)."""
+        return attribution.resolve_sources(items, self.actors)
 
 
 def _resolution_item(text: str, source_spans: list[dict], quote_type: str | None,

@@ -1,8 +1,10 @@
 """Evaluation reports on disk, and the side-by-side comparison of several.
 
+    metadata = report_metadata(config, model="models/seed", config_file="configs/seed.yaml")
     write_report(report, predictions, gold, "reports/seed/seed-test")
 
-writes report.json, report.md (tables, linked pictures), confusion_<task>.png,
+`report_metadata` is the one description of what a report evaluated, for training
+and scripts/evaluate.py alike. `write_report` writes report.json, report.md (tables, linked pictures), confusion_<task>.png,
 f1_<task>.png and errors.jsonl (every misclassified sentence, most confident
 first) into a staging folder that replaces `out_dir` only when complete.
 """
@@ -10,21 +12,37 @@ first) into a staging folder that replaces `out_dir` only when complete.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
+import yaml  # noqa: E402
 
 from .atomic import staged_directory  # noqa: E402
 from .labels import SENTENCE_TASKS  # noqa: E402
+from .provenance import provenance  # noqa: E402
 
 REPORT_FILE = "report.json"
 
 
 class ReportMismatchError(ValueError):
     """Reports made on different test data, which no difference of scores can compare."""
+
+
+def report_metadata(config, model: str, config_file: str) -> dict:
+    """What a report evaluated: the model (a checkpoint folder or the rule baseline), the
+    config file and its values, the data, when, and the code and machine (provenance)."""
+    return {
+        "model": str(model),
+        "config_file": str(config_file),
+        "data": {"processed_dir": str(config.data.processed_dir), "sources": list(config.data.sources)},
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "provenance": provenance(),
+        "config": config.to_dict(),
+    }
 
 
 def write_report(report: dict, predictions: list[dict], gold: list[dict], out_dir) -> Path:
@@ -112,15 +130,23 @@ def render_markdown(report: dict, pictures: dict | None = None) -> str:
     metadata = report.get("metadata", {})
     data = report["data"]
     lines = [f"# Evaluation: {metadata.get('model', 'model')} on {metadata.get('split', 'data')}", ""]
-    for key in ("model", "config", "split", "data", "created"):
+    for key in ("model", "config_file", "split", "created"):
         if key in metadata:
             lines.append(f"- {key}: `{metadata[key]}`")
+    source = metadata.get("data")
+    if isinstance(source, dict):
+        lines.append(f"- data: `{source.get('processed_dir')}` (sources: {', '.join(source.get('sources') or [])})")
     git = metadata.get("provenance", {}).get("git") if isinstance(metadata.get("provenance"), dict) else None
     if git:
         lines.append(f"- git: `{git.get('commit')}`{' (dirty)' if git.get('dirty') else ''}")
     lines += [f"- records: {data['records']} ({', '.join(f'{c} {n}' for c, n in data['corpora'].items())})",
               f"- gold fingerprint: `{data['fingerprint']}`",
               f"- bootstrap: {report['bootstrap']['samples']} samples, seed {report['bootstrap']['seed']}", ""]
+    if isinstance(metadata.get("config"), dict):
+        # Folded: the values matter for reproducing a run, not for reading its scores.
+        lines += ["<details><summary>config</summary>", "", "```yaml",
+                  yaml.safe_dump(metadata["config"], sort_keys=False, default_flow_style=False).rstrip(),
+                  "```", "", "</details>", ""]
     lines += ["## Sentence tasks", "", "| task | n | accuracy | macro-F1 | 95% CI | kappa |",
               "|---|---|---|---|---|---|"]
     for task, m in report["tasks"].items():
