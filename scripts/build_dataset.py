@@ -7,8 +7,7 @@ import argparse
 
 from datasets.utils.logging import disable_progress_bar
 
-from quotestance.annotations import AnnotationError
-from quotestance.config import ConfigError, load_config
+from quotestance.config import load_config
 from quotestance.corpora import CorpusMissingError
 from quotestance.dataset import build_dataset, dataset_card, save_dataset
 
@@ -21,7 +20,7 @@ def main() -> None:
     try:
         config = load_config(args.config, overrides)
         dataset, stats = build_dataset(config)
-    except (ConfigError, AnnotationError, CorpusMissingError) as error:
+    except (ValueError, CorpusMissingError) as error:  # ConfigError, AnnotationError, bad files
         raise SystemExit(f"error: {error}")
     path = save_dataset(dataset, stats, config)
     print(dataset_card(config, stats))

@@ -12,9 +12,8 @@ from accelerate import PartialState
 from datasets.utils.logging import disable_progress_bar
 
 from quotestance import experiment
-from quotestance.annotations import AnnotationError
 from quotestance.atomic import staged_directory
-from quotestance.config import ConfigError, load_config
+from quotestance.config import load_config
 from quotestance.corpora import CorpusMissingError
 from quotestance.report import report_metadata
 
@@ -41,7 +40,7 @@ def main():
     try:
         config = load_config(args.config, overrides)
         data = experiment.load_data(config)
-    except (ConfigError, AnnotationError, CorpusMissingError) as error:
+    except (ValueError, CorpusMissingError) as error:  # ConfigError, AnnotationError, bad files
         raise SystemExit(f"error: {error}")
 
     # Cross-validation (the seed): out-of-fold predictions before the final fit.

@@ -127,6 +127,24 @@ def test_shifted_span_reports_where_the_text_is(copy_dirs, sentences):
     assert "the text is at [3, 8): fix start and end" in error
 
 
+@pytest.mark.parametrize("value", [None, 42])
+def test_sentence_text_that_is_not_a_string_is_an_error(copy_dirs, sentences, value):
+    path = copy_dirs[1] / f"{SEED_DOC_ID}.jsonl"
+    edit_line(path, 9, lambda record: record.update(text=value))
+    (error,) = errors_of(path, sentences)
+    assert error.startswith(f"{path}:10: text must be a string, got {value!r}")
+    assert "copy the sentence text 'Pakistani officials deny" in error
+
+
+@pytest.mark.parametrize("value", [None, 5])
+def test_span_text_that_is_not_a_string_is_an_error(copy_dirs, sentences, value):
+    path = copy_dirs[1] / f"{SEED_DOC_ID}.jsonl"
+    edit_line(path, 20, lambda record: record["cue"][0].update(text=value))  # "added" at [3, 8)
+    (error,) = errors_of(path, sentences)
+    assert error == (f"{path}:21: cue[0] text must be a string, got {value!r}; "
+                     "set it to the characters the span covers, 'added'")
+
+
 def test_span_outside_the_sentence_is_an_error(copy_dirs, sentences):
     path = copy_dirs[1] / f"{SEED_DOC_ID}.jsonl"
     edit_line(path, 11, lambda record: record["content"][0].update(end=10_000))

@@ -1,10 +1,14 @@
 """Converters of the public corpora, on small real samples checked by hand."""
 
+from pathlib import Path
+
 import pytest
 
 from quotestance.corpora import CorpusMissingError, corpus_path
 from quotestance.corpora.isot import isot_records
+from quotestance.corpora import polnear
 from quotestance.corpora.polnear import (
+    cached_polnear_records,
     choose_annotation,
     convert_article,
     parse_ann,
@@ -109,10 +113,75 @@ def test_parse_ann_names_the_line_of_a_dangling_reference(tmp_path):
         parse_ann(ann)
 
 
+def test_parse_ann_names_the_line_of_a_malformed_or_undecodable_file(tmp_path):
+    ann = tmp_path / "article_abcd.ann"
+    ann.write_text("T1\tCue 0 4\tsaid\nT2\tContent 9 x\tmore\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"article_abcd.ann:2: expected `T<n>"):
+        parse_ann(ann)
+    ann.write_text("T1\tCue 8 4\tsaid\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"article_abcd.ann:1: span '8 4' ends before it starts"):
+        parse_ann(ann)
+    ann.write_bytes("T1\tCue 0 4\tsaid\nT2\tSource 5 9\tCaf\xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"article_abcd.ann:2: not UTF-8"):
+        parse_ann(ann)
+
+
 def test_quoted_positions_follow_curly_and_straight_marks():
     text = 'a “bc” d "ef" g'
     inside = quoted_positions(text, 0, len(text))
     assert "".join(c for c, flag in zip(text, inside) if flag) == '“bc”"ef"'
+
+
+def test_reuters_ipsos_paragraph_is_a_sentence_not_a_caption(corpora_dir):
+    name = "west-journal_2016-09-30_new-poll-shows-minor-post-debate"
+    folder = corpora_dir / "polnear" / "data" / "dev"
+    text = (folder / "text" / f"{name}.txt").read_text(encoding="utf-8")
+    records = convert_article(text, name, [], "validation", Segmenter())
+    (poll,) = [r for r in records if r["text"].startswith("The Reuters/Ipsos poll showed")]
+    assert not any(r["is_caption"] for r in records)
+    assert poll["context"] == records[poll["sent_index"] - 1]["text"]
+
+
+def test_missing_attributions_are_a_corpus_missing_error(tmp_path):
+    text_dir = tmp_path / "polnear" / "data" / "train" / "text"
+    text_dir.mkdir(parents=True)
+    (text_dir / "an-article.txt").write_text("Title\n\nHe said so.\n", encoding="utf-8")
+    with pytest.raises(CorpusMissingError, match=r"polnear/data/train/attributions is missing.*PolNeAR"):
+        polnear_records(tmp_path)
+    (text_dir.parent / "attributions").mkdir()
+    with pytest.raises(CorpusMissingError, match=r"an-article.txt has no .*an-article_<annotator>.ann.*"
+                                                 r"networkdynamics/PolNeAR"):
+        polnear_records(tmp_path)
+
+
+def test_cache_leaves_another_builds_partial_file_alone(corpora_dir, tmp_path):
+    cache = tmp_path / "cache"
+    records, stats = cached_polnear_records(corpora_dir, cache, limit=1)
+    (cache_file,) = cache.iterdir()
+    cache_file.unlink()
+    # A build running at the same time, still writing the same conversion.
+    other = cache / f"{cache_file.stem}.partial"
+    other.write_text("half a file\n", encoding="utf-8")
+    again, again_stats = cached_polnear_records(corpora_dir, cache, limit=1)
+    assert again_stats["cache"] == "miss" and other.read_text(encoding="utf-8") == "half a file\n"
+    assert sorted(p.name for p in cache.iterdir()) == sorted([cache_file.name, other.name])
+    assert cached_polnear_records(corpora_dir, cache, limit=1)[0] == records == again
+
+
+def test_cache_key_covers_the_record_schema(corpora_dir, tmp_path, monkeypatch):
+    # A copy of the three files the key hashes, so that the schema can be "edited".
+    package = tmp_path / "quotestance"
+    (package / "corpora").mkdir(parents=True)
+    source = Path(polnear.__file__).parents[1]
+    for name in ("corpora/polnear.py", "segment.py", "schema.py"):
+        (package / name).write_bytes((source / name).read_bytes())
+    monkeypatch.setattr(polnear, "__file__", str(package / "corpora" / "polnear.py"))
+    cache = tmp_path / "cache"
+    assert cached_polnear_records(corpora_dir, cache, limit=1)[1]["cache"] == "miss"
+    assert cached_polnear_records(corpora_dir, cache, limit=1)[1]["cache"] == "hit"
+    with (package / "schema.py").open("a", encoding="utf-8") as schema:
+        schema.write("\n# a new record field\n")
+    assert cached_polnear_records(corpora_dir, cache, limit=1)[1]["cache"] == "miss"
 
 
 def test_several_annotators_keep_the_most_complete(corpora_dir):
@@ -179,6 +248,20 @@ def test_cameo_labels_checked_by_hand(corpora_dir):
     assert (appeal["stance"], appeal["event_mode"]) == (None, "statement")
     assert stats["statement_with_appeal_or_demand"] > 0
     assert len(records) == 1349 + 451 and not any(r["text"].endswith("\r") for r in records)
+
+
+def test_cameo_reads_csv_quoted_rows_without_their_escaping(corpora_dir):
+    records, _ = cameo_records(corpora_dir)
+    by_id = {r["doc_id"]: r for r in records}
+    # train.tsv line 750: `"South Africa's ... an anarchic"" protest ... on Tuesday."""<TAB>3`
+    farmers = by_id["train-750"]
+    assert farmers["text"] == (
+        "South Africa's government has condemned an anarchic\" protest by white farmers who "
+        "stormed a court building and burnt a police vehicle on Tuesday.\""
+    )
+    assert (farmers["stance"], farmers["event_mode"]) == ("conflictual", "verbal_conflict")
+    assert not any('""' in r["text"] or r["text"].startswith('"') for r in records)
+    assert [r["doc_id"] for r in records if r["split"] == "train"][-1] == "train-1349"
 
 
 def test_missing_corpus_names_folder_and_origin(tmp_path):

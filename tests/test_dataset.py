@@ -11,6 +11,7 @@ from quotestance.dataset import (
     apply_source_weights,
     build_dataset,
     deduplicate,
+    drop_unlabelled,
     normalise_text,
     save_dataset,
 )
@@ -49,6 +50,21 @@ def test_deduplicate_protects_test_and_validation_and_collapses_train():
         "cameo/train <- plv/train": 1,  # plv comes before cameo in SOURCE_PRIORITY
     }
     assert stats["label_conflicts"] == {"plv/cameo event_mode": 1}
+
+
+def test_records_without_any_label_are_dropped_except_seed_and_pool():
+    records = [
+        record("plv", "train", "Pompeo said reform was needed.", 0),  # an unmapped REQUEST row
+        record("plv", "test", "Russia asked nothing.", 1),
+        record("plv", "train", "Russia agreed.", 2, stance="cooperative", event_mode="verbal_cooperation"),
+        record("cameo", "validation", "He urged talks.", 3, event_mode="statement"),
+        record("polnear", "train", "Nothing said here.", 4, quote_type="none", spans_labelled=True),
+        record("seed", "test", "An unlabelled seed sentence.", 5),
+        record("isot_politics", "unlabelled", "A pool sentence.", 6),
+    ]
+    kept, dropped = drop_unlabelled(records)
+    assert [r["sent_index"] for r in kept] == [2, 3, 4, 5, 6]
+    assert dropped == {("plv", "train"): 1, ("plv", "test"): 1}
 
 
 def test_source_weights_repeat_and_thin_train_only():
@@ -127,6 +143,20 @@ def test_small_build_keeps_each_source_split(small_build):
 
 
 @pytest.mark.corpora
+def test_small_build_has_nothing_without_a_label(small_build):
+    _, data, stats = small_build
+    for split in data.values():
+        for row in split:
+            assert row["corpus"] == "seed" or row["spans_labelled"] or any(
+                row[field] is not None for field in ("quote_type", "stance", "event_mode"))
+    # Only PLV leaves rows unlabelled: REQUEST rows the keyword rule cannot map, and rows
+    # whose root contradicts their quad class.
+    dropped, plv = stats["dropped_no_label"], stats["conversion"]["plv"]
+    assert set(dropped) <= {"plv/train", "plv/validation", "plv/test"}
+    assert sum(dropped.values()) == plv["request"]["unmapped"] + plv["root_contradicts_quad_class"] > 0
+
+
+@pytest.mark.corpora
 def test_save_writes_dataset_jsonl_and_card(small_build):
     config, data, stats = small_build
     path = save_dataset(data, stats, config)
@@ -135,7 +165,7 @@ def test_save_writes_dataset_jsonl_and_card(small_build):
     assert [json.loads(line)["id"] for line in lines] == data["test"]["id"]
     card = (path / "README.md").read_text(encoding="utf-8")
     for heading in ("How the splits were made", "Sentences per source and split",
-                    "Labels per source and split", "Deduplication"):
+                    "Labels per source and split", "Dropped: no label", "Deduplication"):
         assert f"## {heading}" in card
     assert "| cameo/train <- plv/test |" in card
     # A second save replaces the first whole; no staging folder is left behind.

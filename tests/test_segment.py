@@ -103,3 +103,71 @@ def test_plain_text_article_without_header_or_dateline():
         (1, "Khalilzad said last month he hoped a deal would be reached by April 2019."),
     ]
     assert not any(s.is_caption for s in sentences)
+
+
+# Two Reuters/Ipsos sentences that an earlier credit pattern took for photo captions, as
+# they appear: the end of an isot_reuters politicsNews article (one paragraph, trailing
+# spaces included) and a paragraph of PolNeAR dev west-journal_2016-09-30_new-poll-shows-minor-post-debate.
+IPSOS_ISOT = (
+    "After the Democrats held their convention, Obama then rose by a few percentage points "
+    "and again pulled ahead.  The Reuters/Ipsos poll was conducted online in English with "
+    "about 962 likely voters.  "
+)
+IPSOS_POLNEAR = "The Reuters/Ipsos poll showed Clinton doing better than in other post-debate polls."
+
+
+@pytest.mark.parametrize("paragraph", [IPSOS_ISOT, IPSOS_POLNEAR], ids=["isot", "polnear"])
+def test_a_reuters_ipsos_sentence_is_not_a_caption(paragraph):
+    sentences = Segmenter().segment(parse_article(paragraph, doc_id="poll"))
+    assert not any(s.is_caption for s in sentences)
+    assert sentences[-1].text.startswith("The Reuters/Ipsos poll")
+
+
+@pytest.mark.parametrize("credit, caption", [
+    ("REUTERS/Kevin Lamarque/Files", True),
+    ("REUTERS/Carlos Barria", True),
+    ("REUTERS/Jonathan Ernst/File Photo", True),
+    ("REUTERS/Mohamed al-Sayaghi", True),
+    ("Reuters/Ipsos.", False),  # a poll named at the end of a sentence, not a credit
+    ("REUTERS/Kevin Lamarque/Files said on Monday", False),  # not at the end
+    ("REUTERS/One Two Three Four Five Six Seven", False),  # longer than any name
+])
+def test_credit_shape_at_the_end_of_a_paragraph(credit, caption):
+    text = f"Protesters march in Washington, U.S., January 21, 2017. {credit}"
+    sentences = Segmenter().segment(parse_article(text, doc_id="caption"))
+    assert [s.is_caption for s in sentences] == [caption] * len(sentences)
+    assert (len(sentences) == 1) == caption  # a caption is one record
+
+
+@pytest.mark.parametrize("dateline", [
+    "WASHINGTON (Reuters) - ",
+    "MARRAKESH, Morocco/CHICAGO (Reuters) - ",
+    "LOUISVILLE, Ky. (Reuters) - ",
+    "(Reuters) - ",
+    "NEW YORK (IFR) - ",
+    "LONDON - ",
+])
+def test_wire_datelines_are_left_out(dateline):
+    text = f"{dateline}Pakistan said on Monday it would help."
+    article = parse_article(text, doc_id="wire")
+    assert text[: article.body_start] == dateline
+    assert Segmenter().segment(article)[0].text == "Pakistan said on Monday it would help."
+
+
+def test_a_sentence_opening_with_an_aside_keeps_its_start():
+    text = "Pakistan – a key U.S. ally – said it would help.\n\nKhan agreed.\n"
+    article = parse_article(text, doc_id="aside")
+    assert article.body_start == 0
+    assert Segmenter().segment(article)[0].text == "Pakistan – a key U.S. ally – said it would help."
+
+
+@pytest.mark.parametrize("paragraph, left, right", [
+    ("“We will win.”The crowd cheered.", "“We will win.”", "The crowd cheered."),
+    ('He said, "We will win."The crowd cheered.', 'He said, "We will win."', "The crowd cheered."),
+    # Balanced before the mark, as in the seed: it opens the next sentence.
+    ("“We will win,” he said.”We always do,” he added.", "“We will win,” he said.",
+     "”We always do,” he added."),
+])
+def test_glued_quotation_mark_goes_with_the_quotation_it_belongs_to(paragraph, left, right):
+    sentences = Segmenter().segment(parse_article(paragraph, doc_id="glued"))
+    assert [s.text for s in sentences] == [left, right]

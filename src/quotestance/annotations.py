@@ -209,7 +209,12 @@ def _check_fields(annotation: dict) -> list[str]:
 def _check_sentence(annotation: dict, sentence: Sentence) -> list[str]:
     """The annotation still describes the sentence the segmenter produces."""
     problems = []
-    if annotation["text"] != sentence.text:
+    if not isinstance(annotation["text"], str):
+        problems.append(
+            f"text must be a string, got {annotation['text']!r}; copy the sentence text "
+            f"{_preview(sentence.text)} (sentence {sentence.sent_index}) from the segmenter"
+        )
+    elif annotation["text"] != sentence.text:
         problems.append(
             f"text drift at sentence {sentence.sent_index}: the annotation has "
             f"{_preview(annotation['text'])} but the segmenter now gives {_preview(sentence.text)}; "
@@ -303,6 +308,11 @@ def _check_span(span, text: str) -> str | None:
         return (
             f"[{start}, {end}) is outside the sentence (length {len(text)}) or empty; "
             "offsets count characters from the start of the sentence text"
+        )
+    if not isinstance(span["text"], str):
+        return (
+            f"text must be a string, got {span['text']!r}; set it to the characters the span "
+            f"covers, {text[start:end]!r}"
         )
     if text[start:end] != span["text"]:
         located = text.find(span["text"]) if span["text"] else -1

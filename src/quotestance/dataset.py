@@ -10,13 +10,17 @@ Steps, in order, each deterministic:
    folders (dev is `validation`). PLV and cameo_class keep their train / test files,
    and `data.validation_fraction` of their train, chosen by a hash of the normalised
    text, becomes `validation`.
-3. Leakage control on normalised text (`normalise_text`): a validation sentence
+3. Records with nothing to learn are dropped from every split: a corpus record
+   with no label at all (every label field None, `spans_labelled` False; e.g. a
+   PLV REQUEST row the keyword rule cannot map). Counted per corpus and split as
+   "dropped: no label". Seed records are never dropped, nor the unlabelled pool.
+4. Leakage control on normalised text (`normalise_text`): a validation sentence
    that is in any test split is removed; a train sentence that is in any test or
    validation split is removed; duplicates left inside train are collapsed to the
    copy of the first source in SOURCE_PRIORITY. Every removal is counted per
    pair (removed from, because of), and collapsed copies whose labels disagree
    are counted per field.
-4. `data.source_weights` on train only: 0.5 keeps a hash-chosen half of that
+5. `data.source_weights` on train only: 0.5 keeps a hash-chosen half of that
    source's train sentences, 2.0 repeats each twice (same id), 1.5 all plus half.
 
 Relative paths in the config are relative to the working directory: run from the
@@ -122,8 +126,28 @@ def load_sources(config: Config) -> tuple[dict[str, list[dict]], dict]:
     return records, stats
 
 
+def drop_unlabelled(records: list[dict]) -> tuple[list[dict], Counter]:
+    """Records that carry some label, and how many were dropped per (corpus, split).
+
+    A record with no label is masked out of every task's loss and every metric, so it
+    only costs time; and as a training copy first in SOURCE_PRIORITY it would make
+    deduplication drop a labelled copy of the same sentence. Exempt: the seed (every
+    seed sentence is annotated; `annotations` reports one that is not) and the
+    unlabelled pool, whose records are unlabelled by design.
+    """
+    kept, dropped = [], Counter()
+    for record in records:
+        exempt = record["corpus"] == "seed" or record["split"] == "unlabelled"
+        if not exempt and not record["spans_labelled"] and all(
+                record[field] is None for field in LABEL_FIELDS):
+            dropped[(record["corpus"], record["split"])] += 1
+        else:
+            kept.append(record)
+    return kept, dropped
+
+
 def deduplicate(records: list[dict]) -> tuple[list[dict], dict]:
-    """Remove leakage and collapse train duplicates (module docstring, step 3)."""
+    """Remove leakage and collapse train duplicates (module docstring, step 4)."""
     priority = {source: rank for rank, source in enumerate(SOURCE_PRIORITY)}
     records = sorted(records, key=lambda r: (priority.get(r["corpus"], len(priority)), r["id"]))
     holders: dict[str, dict[str, str]] = {"test": {}, "validation": {}}
@@ -162,7 +186,7 @@ def deduplicate(records: list[dict]) -> tuple[list[dict], dict]:
 
 
 def apply_source_weights(records: list[dict], weights: dict[str, float]) -> list[dict]:
-    """Train records repeated or thinned per source (module docstring, step 4)."""
+    """Train records repeated or thinned per source (module docstring, step 5)."""
     weighted = []
     for record in records:
         weight = weights.get(record["corpus"], 1.0) if record["split"] == "train" else 1.0
@@ -177,7 +201,8 @@ def build_dataset(config: Config) -> tuple[DatasetDict, dict]:
     by_source, source_stats = load_sources(config)
     all_records = [record for source in config.data.sources for record in by_source[source]]
     converted = Counter((r["corpus"], r["split"]) for r in all_records)
-    kept, dedup_stats = deduplicate(all_records)
+    labelled, dropped = drop_unlabelled(all_records)
+    kept, dedup_stats = deduplicate(labelled)
     weighted = apply_source_weights(kept, config.data.source_weights)
     splits = {split: [r for r in weighted if r["split"] == split] for split in SPLITS}
     dataset = DatasetDict({
@@ -189,6 +214,7 @@ def build_dataset(config: Config) -> tuple[DatasetDict, dict]:
         "sources": list(config.data.sources),
         "conversion": source_stats,
         "converted": {f"{c}/{s}": n for (c, s), n in sorted(converted.items())},
+        "dropped_no_label": {f"{c}/{s}": n for (c, s), n in sorted(dropped.items())},
         "deduplication": dedup_stats,
         "source_weights": dict(config.data.source_weights),
         # Label statistics count each sentence once; the weighted train size is separate.
@@ -259,6 +285,11 @@ def dataset_card(config: Config, stats: dict) -> str:
                 counts = entry["labels"].get(field, {})
                 shown = ", ".join(f"{k} {v}" for k, v in counts.items()) if counts else "(free text)"
                 lines.append(f"| {split} | {corpus} | {field} | {labelled} | {shown} |")
+    dropped = stats["dropped_no_label"]
+    lines += ["", "## Dropped: no label", "",
+              "Records of a corpus with no label for any task (no quote_type, stance or event_mode, "
+              "no span labels), dropped from every split before deduplication: "
+              + (", ".join(f"{k} {v}" for k, v in dropped.items()) or "none") + "."]
     lines += ["", "## Deduplication", "",
               "Sentences compared after NFKC, casefolding, one kind of quotation mark, collapsed "
               "whitespace and stripped edge punctuation. `a <- b`: removed from a because the "
@@ -300,7 +331,8 @@ def _splits_text(config: Config) -> str:
         if source in data.sources:
             parts.append(f"- {source}: {files} -> train / test; {data.validation_fraction:.0%} of train, "
                          "chosen by a hash of the normalised text, -> validation.")
-    parts.append("- Then deduplication (below), then `source_weights` on train only.")
+    parts.append("- Then rows with no label are dropped, then deduplication (both below), then "
+                 "`source_weights` on train only.")
     return "\n".join(parts)
 
 

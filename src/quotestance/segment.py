@@ -9,8 +9,9 @@ Paragraphs are split into sentences by BlingFire (Microsoft's finite-state
 tokenizer: keeps "U.S." and "U.S.-Pakistan" whole, splits inside a multi-sentence
 quotation, and is 20-45 times faster than pysbd; see docs/segmentation.md for the
 comparison). Two repairs on top handle what newswire does and BlingFire does not:
-a quotation mark glued to the next sentence (`said.”The letter`) and photo
-captions, which are one record each and never split.
+a quotation mark glued between two sentences (`said.”The letter`: it goes with
+the sentence whose quotation it opens or closes) and photo captions, which are
+one record each and never split.
 """
 
 from __future__ import annotations
@@ -22,15 +23,28 @@ from pathlib import Path
 import blingfire
 
 DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
-# "WASHINGTON (Reuters) - ", "MARRAKESH, Morocco/CHICAGO (Reuters) - ", "LONDON - "
+# A wire dateline: "WASHINGTON (Reuters) - ", "MARRAKESH, Morocco/CHICAGO (Reuters) - ",
+# "(Reuters) - ", "NEW YORK (IFR) - ", "LONDON - ". It needs an agency in parentheses
+# or an all-caps first word: a place in capitals is the wire's convention, while
+# "Pakistan – a key U.S. ally – said" is a sentence that opens with an aside.
+DATELINE_PLACE = r"[A-Za-z .,'/&-]{0,80}?"
+NEWS_AGENCY = r"\([A-Z][A-Za-z]+\)"
 DATELINE = re.compile(
-    r"\A[A-Z][A-Za-z .,'/&-]{1,80}?(?:\s*\((?:Reuters|AP|AFP|[A-Z][A-Za-z]+)\))?\s+[-–—]+\s+"
+    rf"\A(?:(?:[A-Z]{DATELINE_PLACE}\s*)?{NEWS_AGENCY}|[A-Z]{{2,}}\b{DATELINE_PLACE})\s+[-–—]+\s+"
 )
-# Reuters photo credit closing a caption: "REUTERS/Kevin Lamarque/Files"
-PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|Reuters)/[A-Z][\w.' -]*(?:/[\w.' -]+)*\s*$")
-# Sentence-final punctuation, then a quotation mark glued to a capital: the mark opens
-# the next sentence (a typo'd "said.”The" in the seed) rather than closing this one.
-GLUED_OPENING_QUOTE = re.compile(r"(?<=[.!?])[\"“”](?=[A-Z])")
+# A Reuters photo credit closing a caption paragraph: "REUTERS/Kevin Lamarque/Files",
+# "REUTERS/Carlos Barria", "REUTERS/Mohamed al-Sayaghi". Only a capitalised name
+# (words or initials, a surname particle after the first) follows the slash, at most
+# six parts, and nothing after it: so "The Reuters/Ipsos poll was conducted online ...
+# 962 likely voters." and "The Reuters/Ipsos poll showed ..." are not captions.
+CAPITALISED_PART = r"[A-Z](?:[\w'’-]*|\.)"
+SURNAME_PARTICLE = r"(?:al|bin|da|de|del|der|di|dos|du|el|la|le|van|von)(?:-[A-Z][\w'’-]*)?"
+CREDIT_NAME = rf"{CAPITALISED_PART}(?:(?: +|/)(?:{CAPITALISED_PART}|{SURNAME_PARTICLE})){{0,5}}"
+PHOTO_CREDIT = re.compile(rf"\b(?:REUTERS|Reuters)/{CREDIT_NAME}\s*\Z")
+# Sentence-final punctuation, then a quotation mark glued to a capital (`said.”The`):
+# the mark closes the left sentence when a quotation is open there, and otherwise
+# opens the next one (the seed's typo'd "said.”The letter").
+GLUED_QUOTE = re.compile(r"(?<=[.!?])[\"“”](?=[A-Z])")
 BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -150,7 +164,22 @@ def contexts(sentences: list[Sentence]) -> list[str]:
 
 
 def _repair_glued_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split [start, end) before every quotation mark that opens a glued sentence."""
-    cuts = [m.start() for m in GLUED_OPENING_QUOTE.finditer(text, start, end)]
+    """Split [start, end) at every glued quotation mark: after it when it closes a
+    quotation opened earlier in `text`, before it when it opens the next sentence."""
+    cuts = [m.end() if _quotation_open(text, m.start()) else m.start()
+            for m in GLUED_QUOTE.finditer(text, start, end)]
     bounds = [start, *cuts, end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _quotation_open(text: str, position: int) -> bool:
+    """Whether a double quotation is open at `position`: “ opens, ” closes, " toggles."""
+    is_open = False
+    for character in text[:position]:
+        if character == "“":
+            is_open = True
+        elif character == "”":
+            is_open = False
+        elif character == '"':
+            is_open = not is_open
+    return is_open

@@ -41,19 +41,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..segment import Article, Segmenter, contexts
 from ..schema import sentence_record
-from . import corpus_path
+from . import CORPUS_ORIGINS, CorpusMissingError, corpus_path
 
 CORPUS = "polnear"
 # PolNeAR folder -> split of the project's DatasetDict.
 SPLITS = {"train": "train", "dev": "validation", "test": "test"}
 
 TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t")
+# The start of a T line: one that starts so but is not TEXT_BOUND is malformed, not text.
+TEXT_BOUND_ID = re.compile(r"^T\d+\t")
 EVENT = re.compile(r"^(E\d+)\t(.*)$")
 ROLES = {"Source": "source", "Cue": "cue", "Content": "content", "Content2": "content"}
 OPENING_QUOTES = "“"
@@ -69,15 +73,27 @@ class Attribution:
 
 
 def parse_ann(path: Path) -> list[Attribution]:
-    """The attributions of one brat .ann file, each with its fragments in text order."""
+    """The attributions of one brat .ann file, each with its fragments in text order.
+
+    A malformed file is a ValueError naming the file, the line and the fix."""
     spans: dict[str, list[tuple[int, int]]] = {}
     events: list[tuple[int, str]] = []
-    for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for line_number, line in enumerate(_read_ann_lines(path), 1):
         bound = TEXT_BOUND.match(line)
         if bound:
             fragments = [tuple(map(int, part.split())) for part in bound.group(3).split(";")]
+            if any(start > end for start, end in fragments):
+                raise ValueError(
+                    f"{path}:{line_number}: span {bound.group(3)!r} ends before it starts; "
+                    "the .ann file is edited or corrupt, restore it from PolNeAR"
+                )
             spans[bound.group(1)] = sorted(fragments)
             continue
+        if TEXT_BOUND_ID.match(line):
+            raise ValueError(
+                f"{path}:{line_number}: expected `T<n><TAB><type> <start> <end>[;<start> <end>]"
+                f"<TAB><text>`, got {line[:80]!r}; restore the file from PolNeAR"
+            )
         event = EVENT.match(line)
         if event:
             events.append((line_number, event.group(2)))
@@ -96,6 +112,17 @@ def parse_ann(path: Path) -> list[Attribution]:
                 getattr(attribution, ROLES[role]).extend(spans[span_id])
         attributions.append(attribution)
     return attributions
+
+
+def _read_ann_lines(path: Path) -> list[str]:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        line_number = data.count(b"\n", 0, error.start) + 1
+        raise ValueError(
+            f"{path}:{line_number}: not UTF-8 (byte {error.start}); restore the file from PolNeAR"
+        ) from None
 
 
 def choose_annotation(ann_paths: list[Path]) -> Path:
@@ -194,16 +221,15 @@ def convert_article(text: str, doc_id: str, attributions: list[Attribution], spl
 
 def article_files(corpora_dir: str | Path, folder: str, limit: int | None = None) -> list[tuple[Path, list[Path]]]:
     """(text file, its .ann files) of one PolNeAR folder, sorted by name, the first `limit`."""
-    root = corpus_path(corpora_dir, "polnear", "data", folder)
     text_dir = corpus_path(corpora_dir, "polnear", "data", folder, "text")
-    ann_dir = root / "attributions"
+    ann_dir = corpus_path(corpora_dir, "polnear", "data", folder, "attributions")
     pairs = []
     for text_path in sorted(text_dir.glob("*.txt"))[:limit]:
         anns = sorted(ann_dir.glob(f"{text_path.stem}_*.ann"))
         if not anns:
-            raise FileNotFoundError(
-                f"{text_path}: no {ann_dir}/{text_path.stem}_<annotator>.ann; the PolNeAR copy is "
-                "incomplete, download data/ again from github.com/networkdynamics/PolNeAR"
+            raise CorpusMissingError(
+                f"corpus incomplete: {text_path} has no {ann_dir}/{text_path.stem}_<annotator>.ann. "
+                f"Download {CORPUS_ORIGINS['polnear']} into {Path(corpora_dir, 'polnear')} again"
             )
         pairs.append((text_path, anns))
     return pairs
@@ -241,12 +267,20 @@ def cached_polnear_records(corpora_dir: str | Path, cache_dir: str | Path,
             return [json.loads(line) for line in lines], stats | {"cache": "hit"}
     records, stats = polnear_records(corpora_dir, limit)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache_path.with_suffix(".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        out.write(json.dumps(stats) + "\n")
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    partial.replace(cache_path)
+    # A file of this process's own, renamed into place whole: builds running at once
+    # never write into one another's file, and a reader sees a complete cache or none.
+    handle, partial = tempfile.mkstemp(dir=cache_path.parent, prefix=f"{cache_path.stem}-",
+                                       suffix=".partial")
+    try:
+        os.chmod(partial, 0o644)  # mkstemp makes it private; the cache is as readable as the rest
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(stats) + "\n")
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        os.replace(partial, cache_path)
+    except BaseException:
+        os.unlink(partial)
+        raise
     return records, stats | {"cache": "miss"}
 
 
@@ -257,7 +291,9 @@ def _cache_key(corpora_dir: str | Path, limit: int | None) -> str:
             for path in (text_path, *anns):
                 status = path.stat()
                 digest.update(f"{path.name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    # The converter's version is its code and the segmenter's: editing either rebuilds the cache.
-    digest.update(Path(__file__).read_bytes())
-    digest.update((Path(__file__).parents[1] / "segment.py").read_bytes())
+    # The converter's version is its code, the segmenter's and the record schema's
+    # (`sentence_record`, `empty_record`): editing any of them rebuilds the cache.
+    package = Path(__file__).parents[1]
+    for source in (Path(__file__), package / "segment.py", package / "schema.py"):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]

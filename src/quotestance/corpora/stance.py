@@ -17,7 +17,8 @@ in the returned stats:
   COOPERATE coded as material conflict) keeps no stance: its gold is self-contradictory.
 PLV's marked source and target go to `event_source` / `event_target`.
 
-cameo_class (`cameo_class/{train,test}.tsv`, `sentence<TAB>label`): the labels
+cameo_class (`cameo_class/{train,test}.tsv`, `sentence<TAB>label`, CSV-quoted where
+the sentence holds a quotation mark, so read with `csv`): the labels
 are the PETRARCH/Phoenix quad classes. Reading the rows shows label 0 holds
 CAMEO 01 public statements ("expressed concern", "expressed condolences",
 "claimed responsibility") and CAMEO 02 appeals ("called on the government to",
@@ -151,14 +152,17 @@ def cameo_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
     for split in ("train", "test"):
         path = corpus_path(corpora_dir, "cameo_class", f"{split}.tsv")
         with path.open(encoding="utf-8", newline="") as handle:
-            for line_number, line in enumerate(handle, 1):
-                text, _, label = line.rstrip("\r\n").rpartition("\t")
-                if label not in CAMEO_LABELS or not text.strip():
+            # CSV quoting, as the file was written: a sentence holding a quotation mark is
+            # wrapped in quotes with the mark doubled (`"... nation-building"" activities ..."""`).
+            rows = csv.reader(handle, delimiter="\t")
+            for row in rows:
+                line_number = rows.line_num  # no quoted sentence spans lines: the file's line
+                if len(row) != 2 or row[1] not in CAMEO_LABELS or not row[0].strip():
                     raise ValueError(
                         f"{path}:{line_number}: expected `sentence<TAB>label` with label in "
-                        f"{sorted(CAMEO_LABELS)}, got {line[:80]!r}"
+                        f"{sorted(CAMEO_LABELS)}, got {row!r:.80}; restore the file from its origin"
                     )
-                text = text.strip()
+                text, label = row[0].strip(), row[1]
                 stance, event_mode = CAMEO_LABELS[label]
                 if label == "0" and request_stance(text) is not None:
                     stats["statement_with_appeal_or_demand"] += 1
