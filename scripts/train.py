@@ -42,6 +42,8 @@ def main():
         data = experiment.load_data(config)
     except (ValueError, CorpusMissingError) as error:  # ConfigError, AnnotationError, bad files
         raise SystemExit(f"error: {error}")
+    # Taken now: the code and machine that train, not the tree as it is when training ends.
+    metadata = report_metadata(config, model=str(experiment.run_dir(config)), config_file=args.config)
 
     # Cross-validation (the seed): out-of-fold predictions before the final fit.
     cross_validation = None
@@ -53,15 +55,14 @@ def main():
 
     # Evaluate and save, into a staging directory renamed into place at the end.
     if state.is_main_process:
-        metadata = report_metadata(config, model=str(experiment.run_dir(config)),
-                                   config_file=args.config)
         with staged_directory(experiment.run_dir(config)) as staging:
             labeler = experiment.labeler(model, tokenizer)
             reports = experiment.evaluate_tests(labeler, config, data, staging / "reports", metadata)
             if cross_validation is not None:
                 reports["seed-cv"] = experiment.write_cross_validation_report(
                     *cross_validation, config, staging / "reports", metadata)
-            info = experiment.run_info(config, data, history, time.time() - started)
+            info = experiment.run_info(config, data, history, time.time() - started,
+                                       metadata["provenance"])
             experiment.save_run(staging, model, tokenizer, info, reports)
         experiment.remove_work_dir(config)
         run_dir = experiment.run_dir(config)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from datasets import Dataset, DatasetDict, concatenate_datasets
 
-from . import provenance
 from .config import Config
 from .model import QuoteStanceModel
 from .training import fit
@@ -111,11 +110,14 @@ def split_sizes(data: DatasetDict) -> dict[str, dict[str, int]]:
     return sizes
 
 
-def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: float) -> dict:
+def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: float,
+             origin: dict) -> dict:
+    """`origin` is `provenance.provenance()` taken when the run started: the code that
+    trained, not what the tree holds by the time training ends."""
     return {
         "config": config.to_dict(),
         "seed": config.train.seed,
-        **provenance.provenance(),
+        **origin,
         "wall_seconds": round(wall_seconds, 1),
         "global_step": history.get("global_step"),
         "split_sizes": split_sizes(data),
