@@ -262,30 +262,13 @@ def attribution_metrics(pairs) -> dict:
 
 
 def load_split(config, split: str) -> list[dict]:
-    """Gold records of a split: the saved dataset of the config, built if not saved yet."""
-    from pathlib import Path
+    """Gold records of a split, built from the config's sources as training builds them
+    (converted corpora are cached), so a report never reads a stale saved dataset."""
+    from .dataset import build_dataset
 
-    from datasets import Dataset
-
-    processed = Path(config.data.processed_dir)
-    index = processed / "dataset_dict.json"
-    if index.is_file():
-        names = json.loads(index.read_text(encoding="utf-8"))["splits"]
-        # Split by split: datasets cannot reload a saved split that has no rows.
-        filled = [name for name in names if _has_rows(processed / name)]
-        if split in filled:
-            return Dataset.load_from_disk(str(processed / split)).to_list()
-    else:
-        from .dataset import build_dataset
-
-        dataset, _ = build_dataset(config)
-        filled = [name for name, part in dataset.items() if len(part)]
-        if split in filled:
-            return dataset[split].to_list()
-    raise ValueError(f"{processed}: split {split!r} is empty or missing; splits with sentences: "
-                     f"{', '.join(filled) or 'none'}; pass one with --split")
-
-
-def _has_rows(folder) -> bool:
-    state = folder / "state.json"
-    return state.is_file() and bool(json.loads(state.read_text(encoding="utf-8")).get("_data_files"))
+    dataset, _ = build_dataset(config)
+    filled = [name for name, part in dataset.items() if len(part)]
+    if split not in filled:
+        raise ValueError(f"{config.data.processed_dir}: split {split!r} is empty or missing; "
+                         f"splits with sentences: {', '.join(filled) or 'none'}; pass one with --split")
+    return dataset[split].to_list()
