@@ -84,15 +84,10 @@ def as_documents(sentences: list[dict]):
 
 def fresh_checkpoint(directory: Path) -> Path:
     """The packaged MiniLM with randomly initialised heads, saved like a training run."""
-    import torch
+    from quotestance.config import load_config
+    from quotestance.training import build_model
 
-    from quotestance import encoders
-    from quotestance.model import QuoteStanceModel
-
-    torch.manual_seed(0)
-    tokenizer = encoders.load_tokenizer("packaged:all-MiniLM-L6-v2")
-    model = QuoteStanceModel.from_encoder("packaged:all-MiniLM-L6-v2", tokenizer.vocab_size,
-                                          tasks=["quote_type", "stance", "spans"])
+    model, tokenizer = build_model(load_config(None, ["--train.seed=0"]))
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory

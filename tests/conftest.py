@@ -45,16 +45,11 @@ def corpora_dir() -> Path:
 @pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory) -> Path:
     """A checkpoint directory as training writes it, holding a tiny random model."""
-    import torch
-
-    from quotestance import encoders
-    from quotestance.model import QuoteStanceModel
+    from quotestance.config import load_config
+    from quotestance.training import build_model
 
     directory = tmp_path_factory.mktemp("tiny_checkpoint")
-    torch.manual_seed(0)
-    tokenizer = encoders.load_tokenizer("tiny-random")
-    model = QuoteStanceModel.from_encoder("tiny-random", tokenizer.vocab_size,
-                                          tasks=["quote_type", "stance", "spans"])
+    model, tokenizer = build_model(load_config(None, ["--model.encoder=tiny-random", "--train.seed=0"]))
     model.save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory

@@ -17,6 +17,7 @@ def staged_directory(final: str | Path):
     block fails, it is deleted and `final` is untouched."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _restore_interrupted_swap(final)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the result is an ordinary folder
     try:
@@ -31,6 +32,19 @@ def staged_directory(final: str | Path):
     os.replace(staging, final)
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
+
+
+def _restore_interrupted_swap(final: Path) -> None:
+    """A process killed between the two renames above leaves the old result aside and
+    none in place: put the old one back before anything else happens."""
+    if final.exists():
+        return
+    for previous in sorted(final.parent.glob(f".{final.name}.previous-*")):
+        kept = previous / final.name
+        if kept.exists():
+            os.replace(kept, final)
+            shutil.rmtree(previous, ignore_errors=True)
+            return
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

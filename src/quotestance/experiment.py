@@ -27,10 +27,15 @@ def work_dir(config: Config) -> Path:
 
 
 def load_data(config: Config) -> DatasetDict:
-    """The dataset of the config's sources, built (corpora conversions are cached)."""
+    """The dataset of the config's sources, built (corpora conversions are cached). Under
+    `accelerate launch` the main process builds first and fills the cache; the others
+    then read it."""
+    from accelerate import PartialState
+
     from .dataset import build_dataset
 
-    data, _ = build_dataset(config)
+    with PartialState().main_process_first():
+        data, _ = build_dataset(config)
     return data
 
 
