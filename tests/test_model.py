@@ -139,3 +139,29 @@ def test_a_batch_labelled_for_no_task_gives_a_zero_loss(tiny_config, seed_datase
     batch = MultiTaskCollator(tokenizer, model.config.tasks)(list(encode(rows, tokenizer, model)))
     loss = model(**batch).loss
     assert loss.item() == 0.0 and loss.requires_grad
+
+
+def test_decoding_joins_pieces_of_one_span_but_not_across_other_spans():
+    tag = {name: i for i, name in enumerate(BIO_TAGS)}
+    id2label = dict(enumerate(BIO_TAGS))
+    # "Officials said in a statement that talks would resume"
+    words = ["Officials", "said", "in", "a", "statement", "that", "talks", "would", "resume"]
+    offsets, position = [], 0
+    for word in words:
+        offsets.append((position, position + len(word)))
+        position += len(word) + 1
+    sequence_ids = [0] * len(words)
+
+    def decode(*tags, gap=2):
+        return features.decode_spans([tag[t] for t in tags], offsets, sequence_ids, id2label, gap)
+
+    # A cue broken by two O tokens is one cue; by three it stays two.
+    cue = decode("B-SOURCE", "B-CUE", "O", "O", "B-CUE", "O", "B-CONTENT", "I-CONTENT", "I-CONTENT")
+    assert cue["CUE"] == [{"start": 10, "end": 29}]
+    assert len(decode("B-SOURCE", "B-CUE", "O", "O", "O", "B-CUE", "B-CONTENT", "O", "O")["CUE"]) == 2
+    # Pieces of a content with a cue between them stay apart: spans never overlap.
+    split = decode("B-CONTENT", "B-CUE", "B-CONTENT", "O", "O", "O", "O", "O", "O")
+    assert split["CONTENT"] == [{"start": 0, "end": 9}, {"start": 15, "end": 17}]
+    # gap=0 is plain BIO decoding but for a B- that directly continues its own type.
+    assert decode("B-CONTENT", "O", "B-CONTENT", "O", "O", "O", "O", "O", "O", gap=0)["CONTENT"] == \
+        [{"start": 0, "end": 9}, {"start": 15, "end": 17}]

@@ -100,29 +100,45 @@ def _span_labels(batch, row, encoded, label2id) -> list[int]:
     return bio_tags(encoded["offset_mapping"][row], sequence_ids, spans, label2id)
 
 
+# Same-type spans at most this many O tokens apart are one span: the tagger tends to
+# break a long content or a multi-word cue ("said in a statement") into pieces. On
+# PolNeAR validation (1,500 sentences, models/full), exact F1 SOURCE / CUE / CONTENT:
+# plain BIO decoding 0.686 / 0.582 / 0.539; gap 0 0.691 / 0.633 / 0.547; gap 1
+# 0.709 / 0.635 / 0.577; gap 2 0.716 / 0.638 / 0.587.
+MERGE_GAP_TOKENS = 2
+
+
 def decode_spans(tag_ids: list[int], offsets: list[tuple[int, int]], sequence_ids: list[int | None],
-                 id2label: dict[int, str]) -> dict[str, list[dict]]:
+                 id2label: dict[int, str], merge_gap: int = MERGE_GAP_TOKENS) -> dict[str, list[dict]]:
     """BIO tag ids of the sentence's tokens back to character spans per span type.
 
-    An I- tag that does not continue a span of its type starts one (lenient decoding),
-    and a span runs from its first token's start to its last token's end.
+    An I- tag that does not continue a span of its type starts one (lenient decoding);
+    a span runs from its first token's start to its last token's end; spans of one
+    type separated only by up to `merge_gap` O tokens are joined.
     """
-    spans: dict[str, list[dict]] = {span_type: [] for span_type in SPAN_FIELDS}
-    current_type, current = None, None
-    for tag_id, (start, end), seq in zip(tag_ids, offsets, sequence_ids):
-        if seq != 0:
-            continue
-        tag = id2label[int(tag_id)]
+    tokens = [(id2label[int(tag_id)], start, end)
+              for tag_id, (start, end), seq in zip(tag_ids, offsets, sequence_ids) if seq == 0]
+    pieces = []  # [span_type, first token, last token]
+    for index, (tag, _, _) in enumerate(tokens):
         prefix, _, span_type = tag.partition("-")
-        if tag == "O" or (prefix == "B") or span_type != current_type:
-            if current is not None:
-                spans[current_type].append(current)
-            current_type, current = None, None
-        if tag != "O":
-            if current is None:
-                current_type, current = span_type, {"start": start, "end": end}
-            else:
-                current["end"] = end
-    if current is not None:
-        spans[current_type].append(current)
+        if tag == "O":
+            continue
+        previous = pieces[-1] if pieces else None
+        continues = previous and previous[0] == span_type and previous[2] == index - 1 and prefix == "I"
+        if continues:
+            previous[2] = index
+        else:
+            pieces.append([span_type, index, index])
+    merged: list[list] = []
+    for piece in pieces:
+        earlier = next((m for m in reversed(merged) if m[0] == piece[0]), None)
+        gap = range(earlier[2] + 1, piece[1]) if earlier else range(0)
+        if earlier and earlier is merged[-1] and len(gap) <= merge_gap \
+                and all(tokens[i][0] == "O" for i in gap):
+            earlier[2] = piece[2]
+        else:
+            merged.append(piece)
+    spans: dict[str, list[dict]] = {span_type: [] for span_type in SPAN_FIELDS}
+    for span_type, first, last in merged:
+        spans[span_type].append({"start": tokens[first][1], "end": tokens[last][2]})
     return spans
