@@ -7,9 +7,11 @@ import argparse
 
 from datasets.utils.logging import disable_progress_bar
 
-from quotestance.config import load_config
-from quotestance.corpora import CorpusMissingError
+from quotestance.annotations import AnnotationError
+from quotestance.config import ConfigError, load_config
+from quotestance.corpora import CorpusFormatError, CorpusMissingError
 from quotestance.dataset import build_dataset, dataset_card, save_dataset
+from quotestance.segment import ArticleError
 
 
 def main() -> None:
@@ -20,7 +22,7 @@ def main() -> None:
     try:
         config = load_config(args.config, overrides)
         dataset, stats = build_dataset(config)
-    except (ValueError, CorpusMissingError) as error:  # ConfigError, AnnotationError, bad files
+    except (ConfigError, AnnotationError, ArticleError, CorpusFormatError, CorpusMissingError) as error:
         raise SystemExit(f"error: {error}")
     path = save_dataset(dataset, stats, config)
     print(dataset_card(config, stats))

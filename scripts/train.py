@@ -12,10 +12,12 @@ from accelerate import PartialState
 from datasets.utils.logging import disable_progress_bar
 
 from quotestance import experiment
+from quotestance.annotations import AnnotationError
 from quotestance.atomic import staged_directory
-from quotestance.config import load_config
-from quotestance.corpora import CorpusMissingError
+from quotestance.config import ConfigError, load_config
+from quotestance.corpora import CorpusFormatError, CorpusMissingError
 from quotestance.report import report_metadata
+from quotestance.segment import ArticleError
 
 
 def parse_args():
@@ -40,7 +42,7 @@ def main():
     try:
         config = load_config(args.config, overrides)
         data = experiment.load_data(config)
-    except (ValueError, CorpusMissingError) as error:  # ConfigError, AnnotationError, bad files
+    except (ConfigError, AnnotationError, ArticleError, CorpusFormatError, CorpusMissingError) as error:
         raise SystemExit(f"error: {error}")
     # Taken now: the code and machine that train, not the tree as it is when training ends.
     metadata = report_metadata(config, model=str(experiment.run_dir(config)), config_file=args.config)

@@ -40,3 +40,18 @@ def test_write_text_atomic_replaces_whole_files_readably(tmp_path):
     write_text_atomic(path, "two\n")
     assert path.read_text() == "two\n" and oct(path.stat().st_mode & 0o777) == "0o644"
     assert [p.name for p in path.parent.iterdir()] == ["labels.jsonl"]
+
+
+def test_leftovers_of_finished_swaps_are_cleared(tmp_path):
+    final = tmp_path / "run"
+    with staged_directory(final) as staging:
+        (staging / "model.safetensors").write_text("good")
+    os.chmod(final / "model.safetensors", 0o600)
+    stale = tmp_path / ".run.previous-old"
+    (stale / "run").mkdir(parents=True)
+    with staged_directory(final) as staging:
+        (staging / "model.safetensors").write_text("newer")
+        os.chmod(staging / "model.safetensors", 0o600)
+    assert (final / "model.safetensors").read_text() == "newer"
+    assert (final / "model.safetensors").stat().st_mode & 0o044  # readable by others
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]

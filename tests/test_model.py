@@ -165,3 +165,13 @@ def test_decoding_joins_pieces_of_one_span_but_not_across_other_spans():
     # gap=0 is plain BIO decoding but for a B- that directly continues its own type.
     assert decode("B-CONTENT", "O", "B-CONTENT", "O", "O", "O", "O", "O", "O", gap=0)["CONTENT"] == \
         [{"start": 0, "end": 9}, {"start": 15, "end": 17}]
+
+
+def test_plain_bio_decoding_and_empty_input(tiny_config):
+    tag = {name: i for i, name in enumerate(BIO_TAGS)}
+    offsets, sequence_ids = [(0, 5), (6, 9), (10, 15)], [0, 0, 0]
+    tags = [tag["B-SOURCE"], tag["O"], tag["B-SOURCE"]]
+    plain = features.decode_spans(tags, offsets, sequence_ids, dict(enumerate(BIO_TAGS)), None)
+    assert plain["SOURCE"] == [{"start": 0, "end": 5}, {"start": 10, "end": 15}]
+    model, tokenizer = build_model(tiny_config)
+    assert Predictor(model, tokenizer).predict_records([]) == []

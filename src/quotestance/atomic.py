@@ -25,26 +25,39 @@ def staged_directory(final: str | Path):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    for path in staging.rglob("*"):
+        if path.is_file():  # some writers (safetensors, mkstemp) leave files private
+            path.chmod(path.stat().st_mode | 0o644)
     previous = None
     if final.exists():
         previous = Path(tempfile.mkdtemp(prefix=f".{final.name}.previous-", dir=final.parent))
         os.replace(final, previous / final.name)
     os.replace(staging, final)
     if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
+        _discard(previous)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a folder, first renaming it out of the `previous-*` pattern, so that a
+    `previous-*` folder always holds a whole result, never a half-deleted one."""
+    trash = folder.with_name(folder.name.replace(".previous-", ".trash-", 1))
+    os.replace(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _restore_interrupted_swap(final: Path) -> None:
     """A process killed between the two renames above leaves the old result aside and
-    none in place: put the old one back before anything else happens."""
-    if final.exists():
-        return
-    for previous in sorted(final.parent.glob(f".{final.name}.previous-*")):
-        kept = previous / final.name
-        if kept.exists():
-            os.replace(kept, final)
-            shutil.rmtree(previous, ignore_errors=True)
-            return
+    none in place: put the newest one back before anything else happens. Leftovers of
+    finished swaps (old results, deletions cut short) are removed."""
+    asides = sorted(final.parent.glob(f".{final.name}.previous-*"), key=lambda p: p.stat().st_mtime)
+    if not final.exists():
+        complete = [p for p in asides if (p / final.name).exists()]
+        if complete:
+            os.replace(complete[-1] / final.name, final)
+    for aside in asides:
+        _discard(aside)
+    for trash in final.parent.glob(f".{final.name}.trash-*"):
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

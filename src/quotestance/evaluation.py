@@ -269,6 +269,8 @@ def load_split(config, split: str) -> list[dict]:
     dataset, _ = build_dataset(config)
     filled = [name for name, part in dataset.items() if len(part)]
     if split not in filled:
-        raise ValueError(f"{config.data.processed_dir}: split {split!r} is empty or missing; "
-                         f"splits with sentences: {', '.join(filled) or 'none'}; pass one with --split")
-    return dataset[split].to_list()
+        raise ValueError(f"split {split!r} of {config.data.sources} is empty or missing; splits "
+                         f"with sentences: {', '.join(filled) or 'none'}; pass one with --split")
+    # data.source_weights repeat training records; each is scored once.
+    unique = {record["id"]: record for record in dataset[split]}
+    return list(unique.values())

@@ -28,6 +28,8 @@ def tokenize(tokenizer, texts: list[str], contexts: list[str] | None, max_length
 
 def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: int) -> list[str]:
     """Each context cut at a word boundary to the tokens its sentence leaves free."""
+    if not texts:
+        return []
     room = max_length - tokenizer.num_special_tokens_to_add(pair=True)
     sentence_lengths = [len(ids) for ids in
                         tokenizer(texts, add_special_tokens=False)["input_ids"]]
@@ -43,8 +45,8 @@ def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: i
             fitted.append("")
             continue
         start = offsets[len(offsets) - budget][0]
-        # Start at a word: a cut inside a word would tokenize into other (more) pieces.
-        while start < len(context) and start > 0 and not context[start - 1].isspace():
+        # Not inside a word: a word cut in two would tokenize into other (more) pieces.
+        while 0 < start < len(context) and context[start - 1].isalnum() and context[start].isalnum():
             start += 1
         fitted.append(context[start:].lstrip())
     return fitted
@@ -109,12 +111,13 @@ MERGE_GAP_TOKENS = 2
 
 
 def decode_spans(tag_ids: list[int], offsets: list[tuple[int, int]], sequence_ids: list[int | None],
-                 id2label: dict[int, str], merge_gap: int = MERGE_GAP_TOKENS) -> dict[str, list[dict]]:
+                 id2label: dict[int, str], merge_gap: int | None = MERGE_GAP_TOKENS,
+                 ) -> dict[str, list[dict]]:
     """BIO tag ids of the sentence's tokens back to character spans per span type.
 
     An I- tag that does not continue a span of its type starts one (lenient decoding);
     a span runs from its first token's start to its last token's end; spans of one
-    type separated only by up to `merge_gap` O tokens are joined.
+    type separated only by up to `merge_gap` O tokens are joined (None: plain BIO).
     """
     tokens = [(id2label[int(tag_id)], start, end)
               for tag_id, (start, end), seq in zip(tag_ids, offsets, sequence_ids) if seq == 0]
@@ -129,16 +132,24 @@ def decode_spans(tag_ids: list[int], offsets: list[tuple[int, int]], sequence_id
             previous[2] = index
         else:
             pieces.append([span_type, index, index])
-    merged: list[list] = []
-    for piece in pieces:
-        earlier = next((m for m in reversed(merged) if m[0] == piece[0]), None)
-        gap = range(earlier[2] + 1, piece[1]) if earlier else range(0)
-        if earlier and earlier is merged[-1] and len(gap) <= merge_gap \
-                and all(tokens[i][0] == "O" for i in gap):
-            earlier[2] = piece[2]
-        else:
-            merged.append(piece)
+    if merge_gap is not None:
+        pieces = _join_close_pieces(pieces, tokens, merge_gap)
     spans: dict[str, list[dict]] = {span_type: [] for span_type in SPAN_FIELDS}
-    for span_type, first, last in merged:
+    for span_type, first, last in pieces:
         spans[span_type].append({"start": tokens[first][1], "end": tokens[last][2]})
     return spans
+
+
+def _join_close_pieces(pieces: list[list], tokens: list[tuple], merge_gap: int) -> list[list]:
+    """Join each piece to the one just before it when both have one type and only O
+    tokens, at most `merge_gap` of them, lie between."""
+    joined: list[list] = []
+    for span_type, first, last in pieces:
+        before = joined[-1] if joined else None
+        gap = range(before[2] + 1, first) if before else range(0)
+        if before and before[0] == span_type and len(gap) <= merge_gap \
+                and all(tokens[i][0] == "O" for i in gap):
+            before[2] = last
+        else:
+            joined.append([span_type, first, last])
+    return joined

@@ -29,6 +29,8 @@ class Predictor:
                 progress=None) -> list[dict]:
         """One prediction per text: `<task>` and `<task>_probs` for each sentence task,
         and `source_spans`, `cue_spans`, `content_spans` as character offsets."""
+        if not texts:
+            return []
         if contexts is None:
             contexts = [""] * len(texts)
         contexts = contexts if self.config.use_context else None

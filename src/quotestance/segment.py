@@ -48,6 +48,10 @@ GLUED_QUOTE = re.compile(r"(?<=[.!?])[\"“”](?=[A-Z])")
 BLANK_LINES = re.compile(r"\n\s*\n")
 
 
+class ArticleError(ValueError):
+    """An article file that cannot be read as text; the message names the file and the fix."""
+
+
 @dataclass(frozen=True)
 class Sentence:
     doc_id: str
@@ -90,7 +94,7 @@ def read_article(path: Path) -> Article:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(
+        raise ArticleError(
             f"{path}: not UTF-8 text (byte {error.start}); convert it, e.g. `iconv -t UTF-8`"
         ) from None
     return parse_article(text, doc_id=path.stem)

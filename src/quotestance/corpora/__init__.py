@@ -20,6 +20,10 @@ CORPUS_ORIGINS = {
 }
 
 
+class CorpusFormatError(ValueError):
+    """A corpus file that does not parse; the message names the file, the line and the fix."""
+
+
 class CorpusMissingError(FileNotFoundError):
     """A corpus folder or file that the config asks for is not there."""
 

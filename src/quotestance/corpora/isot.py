@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..segment import Segmenter, contexts, parse_article
 from ..schema import sentence_record
-from . import corpus_path
+from . import CorpusFormatError, corpus_path
 
 CATEGORIES = {"politicsNews": "isot_politics", "worldnews": "isot_world"}
 
@@ -45,7 +45,7 @@ def isot_records(corpora_dir: str | Path, category: str, limit: int | None = Non
                 doc_id = row["id"].replace(".csv", "").replace(":", "-")
                 text = row["text"]
             except (json.JSONDecodeError, KeyError) as error:
-                raise ValueError(
+                raise CorpusFormatError(
                     f"{path}:{line_number}: expected a JSON object with id, cat and text ({error}); "
                     "restore the file from the corpus origin"
                 ) from None

@@ -49,7 +49,7 @@ from pathlib import Path
 
 from ..segment import Article, Segmenter, contexts
 from ..schema import sentence_record
-from . import CORPUS_ORIGINS, CorpusMissingError, corpus_path
+from . import CORPUS_ORIGINS, CorpusFormatError, CorpusMissingError, corpus_path
 
 CORPUS = "polnear"
 # PolNeAR folder -> split of the project's DatasetDict.
@@ -83,14 +83,14 @@ def parse_ann(path: Path) -> list[Attribution]:
         if bound:
             fragments = [tuple(map(int, part.split())) for part in bound.group(3).split(";")]
             if any(start > end for start, end in fragments):
-                raise ValueError(
+                raise CorpusFormatError(
                     f"{path}:{line_number}: span {bound.group(3)!r} ends before it starts; "
                     "the .ann file is edited or corrupt, restore it from PolNeAR"
                 )
             spans[bound.group(1)] = sorted(fragments)
             continue
         if TEXT_BOUND_ID.match(line):
-            raise ValueError(
+            raise CorpusFormatError(
                 f"{path}:{line_number}: expected `T<n><TAB><type> <start> <end>[;<start> <end>]"
                 f"<TAB><text>`, got {line[:80]!r}; restore the file from PolNeAR"
             )
@@ -105,7 +105,7 @@ def parse_ann(path: Path) -> list[Attribution]:
             role, _, span_id = argument.partition(":")
             if role in ROLES:
                 if span_id not in spans:
-                    raise ValueError(
+                    raise CorpusFormatError(
                         f"{path}:{line_number}: event refers to {span_id}, which no T line defines; "
                         "the .ann file is truncated or edited, restore it from PolNeAR"
                     )
@@ -120,7 +120,7 @@ def _read_ann_lines(path: Path) -> list[str]:
         return data.decode("utf-8").splitlines()
     except UnicodeDecodeError as error:
         line_number = data.count(b"\n", 0, error.start) + 1
-        raise ValueError(
+        raise CorpusFormatError(
             f"{path}:{line_number}: not UTF-8 (byte {error.start}); restore the file from PolNeAR"
         ) from None
 

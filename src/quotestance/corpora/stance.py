@@ -39,7 +39,7 @@ import re
 from pathlib import Path
 
 from ..schema import empty_record
-from . import corpus_path
+from . import CorpusFormatError, corpus_path
 
 # PLV gold_penta (a PLOVER quad class) -> (stance, event_mode).
 PLV_QUAD_CLASSES = {
@@ -122,7 +122,7 @@ def plv_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
                 text = row["sentence"].strip()
                 root, quad = row["gold_root"], row["gold_penta"]
                 if quad not in PLV_QUAD_CLASSES or root not in PLOVER_ROOT_STANCES:
-                    raise ValueError(
+                    raise CorpusFormatError(
                         f"{path}:{line_number}: gold_root {root!r} / gold_penta {quad!r} not in "
                         f"{sorted(PLOVER_ROOT_STANCES)} / {sorted(PLV_QUAD_CLASSES)}; add the row to "
                         "the tables in quotestance/corpora/stance.py"
@@ -158,7 +158,7 @@ def cameo_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
             for row in rows:
                 line_number = rows.line_num  # no quoted sentence spans lines: the file's line
                 if len(row) != 2 or row[1] not in CAMEO_LABELS or not row[0].strip():
-                    raise ValueError(
+                    raise CorpusFormatError(
                         f"{path}:{line_number}: expected `sentence<TAB>label` with label in "
                         f"{sorted(CAMEO_LABELS)}, got {row!r:.80}; restore the file from its origin"
                     )
