@@ -21,7 +21,7 @@ from pathlib import Path
 import blingfire
 import pysbd
 
-from quotestance.segment import Segmenter, is_caption, paragraphs, parse_article, read_article
+from quotestance.segment import Segmenter, is_caption, paragraphs, parse_article, read_article, trim
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "raw" / "000_1297e1fb3493ea23.txt"
@@ -48,19 +48,8 @@ HARD_CASES = {
 }
 
 
-def trimmed(text: str, spans) -> list[tuple[int, int]]:
-    """Drop empty pieces and surrounding whitespace, so every splitter is compared alike."""
-    result = []
-    for start, end in spans:
-        chunk = text[start:end]
-        if chunk.strip():
-            left = len(chunk) - len(chunk.lstrip())
-            result.append((start + left, start + len(chunk.rstrip())))
-    return result
-
-
 def blingfire_alone(text: str) -> list[tuple[int, int]]:
-    return trimmed(text, blingfire.text_to_sentences_and_offsets(text)[1])
+    return trim(text, blingfire.text_to_sentences_and_offsets(text)[1])
 
 
 class Pysbd:
@@ -72,7 +61,7 @@ class Pysbd:
         for start, end in spans:
             # pysbd finds its spans by searching the text again; make sure they are right.
             assert text[start:end].strip(), f"pysbd span {start}-{end} is empty"
-        return trimmed(text, spans)
+        return trim(text, spans)
 
 
 SPLITTERS = {

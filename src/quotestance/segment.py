@@ -100,19 +100,24 @@ def read_article(path: Path) -> Article:
     return parse_article(text, doc_id=path.stem)
 
 
-def paragraphs(article: Article) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty paragraph of the body, whitespace trimmed."""
-    spans = []
-    cursor = article.body_start
-    for separator in list(BLANK_LINES.finditer(article.text, article.body_start)) + [None]:
-        stop = separator.start() if separator else len(article.text)
-        chunk = article.text[cursor:stop]
+def trim(text: str, spans) -> list[tuple[int, int]]:
+    """Each (start, end) of `text` without its surrounding whitespace; blank ones dropped."""
+    trimmed = []
+    for start, end in spans:
+        chunk = text[start:end]
         if chunk.strip():
             left = len(chunk) - len(chunk.lstrip())
-            spans.append((cursor + left, cursor + len(chunk.rstrip())))
-        if separator:
-            cursor = separator.end()
-    return spans
+            trimmed.append((start + left, start + len(chunk.rstrip())))
+    return trimmed
+
+
+def paragraphs(article: Article) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty paragraph of the body, whitespace trimmed."""
+    bounds = [article.body_start]
+    for separator in BLANK_LINES.finditer(article.text, article.body_start):
+        bounds += [separator.start(), separator.end()]
+    bounds.append(len(article.text))
+    return trim(article.text, zip(bounds[::2], bounds[1::2]))
 
 
 def is_caption(paragraph: str) -> bool:
@@ -124,15 +129,9 @@ class Segmenter:
 
     def split(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each sentence in a paragraph, whitespace trimmed."""
-        spans = []
         _, offsets = blingfire.text_to_sentences_and_offsets(text)
-        for piece_start, piece_end in offsets:
-            for start, end in _repair_glued_quotes(text, piece_start, piece_end):
-                chunk = text[start:end]
-                if chunk.strip():
-                    left = len(chunk) - len(chunk.lstrip())
-                    spans.append((start + left, start + len(chunk.rstrip())))
-        return spans
+        pieces = [piece for start, end in offsets for piece in _repair_glued_quotes(text, start, end)]
+        return trim(text, pieces)
 
     def segment(self, article: Article) -> list[Sentence]:
         sentences: list[Sentence] = []
