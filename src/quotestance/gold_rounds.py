@@ -1,0 +1,282 @@
+"""Double annotation of Reuters articles: packets, checks, storage, agreement, adjudication.
+
+The workflow of one round (docs/reuters-annotation.md):
+
+1. `write_packets` turns the selected ISOT articles into one packet per article,
+   outside the repository: `<doc_id>.md` (title and numbered sentences, to read) and
+   `<doc_id>.jsonl` (one line per sentence with every label field null, to fill).
+   The packet holds the article text, so it never enters git.
+2. Two annotators fill their own copies independently (they see the guidelines and
+   the packet, never each other's file nor a model's output). `check_filled`
+   validates a filled file with the seed's rules and names each problem by line.
+3. `store_annotation` converts a filled file into the stored form, which carries no
+   Reuters text: the ISOT article id, the sentence's offsets in the article, a short
+   hash of the sentence, and the labels with spans as offsets. It refuses to
+   overwrite an existing file: nothing ever replaces an annotation.
+4. `disagreements` lists, per sentence and field, where the two stored annotations
+   differ; a third reader decides each one (`adjudicate`), and the decision is logged.
+   Agreement before adjudication is `agreement` (Cohen's kappa per field).
+
+Every label here was typed by an annotator who read the article; this module only
+moves labels between formats and compares them. It never writes one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sklearn.metrics import cohen_kappa_score
+
+from .annotations import SPAN_LISTS, _check_labels
+from .atomic import write_text_atomic
+from .segment import Segmenter, Sentence, parse_article
+
+# Fields every annotator fills, in the order of the guidelines.
+LABEL_KEYS = (
+    "quote_type",
+    "source",
+    "cue",
+    "content",
+    "source_resolved",
+    "source_actor",
+    "anonymous",
+    "stance",
+    "stance_target",
+)
+SPAN_KEYS = tuple(SPAN_LISTS)  # source, cue, content
+# Fields compared with Cohen's kappa (categorical); the rest by exact agreement.
+KAPPA_FIELDS = ("quote_type", "stance", "source_actor", "stance_target", "anonymous")
+EXACT_FIELDS = ("source", "cue", "content", "source_resolved")
+# 12 hex digits of SHA-256 (48 bits): enough to catch any edit to a sentence, too short
+# to carry its text.
+HASH_LENGTH = 12
+
+
+class GoldError(ValueError):
+    """A problem with a Reuters annotation file; `errors` lists each message (file:line: what, fix)."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        count = len(self.errors)
+        header = f"{count} Reuters annotation problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([header, *(f"  - {error}" for error in self.errors)]))
+
+
+def sentence_hash(text: str) -> str:
+    """A short, stable fingerprint of a sentence's text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+@dataclass(frozen=True)
+class PacketArticle:
+    article_id: str
+    doc_id: str
+    title: str
+    sentences: list[Sentence]
+
+
+def packet_article(row: dict, doc_id: str, segmenter: Segmenter | None = None) -> PacketArticle:
+    segmenter = segmenter or Segmenter()
+    return PacketArticle(row["id"], doc_id, row["title"], segmenter.segment(parse_article(row["text"], doc_id)))
+
+
+def write_packets(articles: list[PacketArticle], out_dir: Path) -> list[Path]:
+    """One reading file and one blank label file per article under `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for article in articles:
+        lines = [f"# {article.title}", "", f"article {article.article_id} (doc_id {article.doc_id})", ""]
+        for sentence in article.sentences:
+            mark = " [CAPTION]" if sentence.is_caption else ""
+            lines.append(f"[{sentence.sent_index}]{mark} {sentence.text}")
+            lines.append("")
+        reading = out_dir / f"{article.doc_id}.md"
+        write_text_atomic(reading, "\n".join(lines))
+        blank = [
+            json.dumps(
+                {
+                    "sent_index": s.sent_index,
+                    "text": s.text,
+                    "is_caption": s.is_caption,
+                    **{key: ([] if key in SPAN_KEYS else None) for key in LABEL_KEYS},
+                },
+                ensure_ascii=False,
+            )
+            for s in article.sentences
+        ]
+        template = out_dir / f"{article.doc_id}.jsonl"
+        write_text_atomic(template, "\n".join(blank) + "\n")
+        written += [reading, template]
+    return written
+
+
+def _resolve_spans(spans, text: str) -> tuple[list[dict] | None, str | None]:
+    """Annotators may write a span as its exact text; give it offsets.
+
+    A bare string is found at its first occurrence after the end of the previous
+    span of the same list (spans are listed in text order); a dict must already
+    have start, end and text.
+    """
+    if not isinstance(spans, list):
+        return None, "must be a list of spans ([] when there is none)"
+    resolved, cursor = [], 0
+    for number, span in enumerate(spans):
+        if isinstance(span, str):
+            start = text.find(span, cursor)
+            if not span or start < 0:
+                return None, (
+                    f"[{number}] {span!r} is not in the sentence after the previous span; copy the "
+                    "exact characters (quotation marks and apostrophes as printed)"
+                )
+            span = {"start": start, "end": start + len(span), "text": span}
+        resolved.append(span)
+        if isinstance(span, dict) and isinstance(span.get("end"), int):
+            cursor = span["end"]
+    return resolved, None
+
+
+def check_filled(path: Path, article: PacketArticle) -> list[dict]:
+    """Validate one annotator's filled file against the article's sentences.
+
+    Returns the lines with every span as {start, end, text}; raises `GoldError`
+    listing each problem as `file:line: what; fix`.
+    """
+    path = Path(path)
+    errors: list[str] = []
+    try:
+        raw_lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise GoldError([f"{path}: cannot read ({error}); it must be UTF-8 JSONL"]) from None
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    by_index: dict[int, dict] = {}
+    for line_number, line in enumerate(raw_lines, 1):
+        where = f"{path}:{line_number}"
+        try:
+            filled = json.loads(line)
+        except json.JSONDecodeError as error:
+            errors.append(f"{where}: not valid JSON ({error.msg} at column {error.colno}); fix the syntax")
+            continue
+        if not isinstance(filled, dict):
+            errors.append(f"{where}: a line must be a JSON object")
+            continue
+        missing = [key for key in ("sent_index", "text", "is_caption", *LABEL_KEYS) if key not in filled]
+        if missing:
+            errors.append(f"{where}: missing field(s) {missing}; keep every field of the blank line")
+            continue
+        index = filled["sent_index"]
+        if not isinstance(index, int) or not 0 <= index < len(article.sentences):
+            errors.append(f"{where}: sent_index {index!r} is not a sentence of {article.doc_id}")
+            continue
+        if index in by_index:
+            errors.append(f"{where}: sent_index {index} appears twice; keep one line per sentence")
+            continue
+        sentence = article.sentences[index]
+        if filled["text"] != sentence.text:
+            errors.append(f"{where}: the text of sentence {index} was changed; restore it from the packet")
+            continue
+        annotation = dict(filled, doc_id=article.doc_id)
+        span_error = False
+        for key in SPAN_KEYS:
+            spans, problem = _resolve_spans(filled[key], sentence.text)
+            if problem:
+                errors.append(f"{where}: {key}{problem}")
+                span_error = True
+            annotation[key] = spans
+        if span_error:
+            continue
+        problems = _check_labels(annotation)
+        errors.extend(f"{where}: {problem}" for problem in problems)
+        by_index[index] = annotation
+    absent = [s.sent_index for s in article.sentences if s.sent_index not in by_index]
+    if absent and not errors:
+        errors.append(f"{path}: no line for sentence(s) {absent}; label every sentence of the packet")
+    if errors:
+        raise GoldError(errors)
+    return [by_index[i] for i in sorted(by_index)]
+
+
+def stored_lines(filled: list[dict], article: PacketArticle) -> list[dict]:
+    """The stored form of checked annotations: offsets and hashes, no text."""
+    out = []
+    for annotation in filled:
+        sentence = article.sentences[annotation["sent_index"]]
+        line = {
+            "article_id": article.article_id,
+            "doc_id": article.doc_id,
+            "sent_index": sentence.sent_index,
+            "start": sentence.start,
+            "end": sentence.end,
+            "sha": sentence_hash(sentence.text),
+            "is_caption": sentence.is_caption,
+        }
+        for key in LABEL_KEYS:
+            if key in SPAN_KEYS:
+                line[key] = [{"start": s["start"], "end": s["end"]} for s in annotation[key]]
+            else:
+                line[key] = annotation[key]
+        out.append(line)
+    return out
+
+
+def write_new(path: Path, lines: list[dict]) -> None:
+    """Write a stored annotation file; never replaces one that exists."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n" for line in lines)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    try:
+        # os.link fails if the target exists: an atomic "create, never replace".
+        os.link(temporary, path)
+    except FileExistsError:
+        raise GoldError([f"{path}: already exists; annotations are never overwritten (delete it by hand "
+                         "with git if it is really wrong, or write a new round)"]) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def read_stored(path: Path) -> list[dict]:
+    path = Path(path)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
+def _comparable(value):
+    if isinstance(value, list):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def disagreements(a: list[dict], b: list[dict]) -> list[dict]:
+    """Each (sentence, field) where two stored annotations of one article differ."""
+    found = []
+    for left, right in zip(a, b, strict=True):
+        for key in LABEL_KEYS:
+            if _comparable(left[key]) != _comparable(right[key]):
+                found.append(
+                    {"doc_id": left["doc_id"], "sent_index": left["sent_index"], "field": key,
+                     "a": left[key], "b": right[key]}
+                )
+    return found
+
+
+def agreement(pairs: list[tuple[list[dict], list[dict]]]) -> dict:
+    """Cohen's kappa (categorical fields) and exact agreement (spans, names) over all sentences."""
+    result: dict[str, dict] = {}
+    left = [line for a, _ in pairs for line in a]
+    right = [line for _, b in pairs for line in b]
+    for key in KAPPA_FIELDS:
+        x = [str(line[key]) for line in left]
+        y = [str(line[key]) for line in right]
+        kappa = cohen_kappa_score(x, y) if len(set(x) | set(y)) > 1 else 1.0
+        result[key] = {"kappa": round(float(kappa), 3), "agreement": round(sum(p == q for p, q in zip(x, y)) / max(len(x), 1), 3)}
+    for key in EXACT_FIELDS:
+        same = sum(_comparable(p[key]) == _comparable(q[key]) for p, q in zip(left, right))
+        result[key] = {"agreement": round(same / max(len(left), 1), 3)}
+    result["sentences"] = len(left)
+    return result
