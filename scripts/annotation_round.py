@@ -17,11 +17,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-
+from quotestance.errors import run_script
 from quotestance.gold_cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

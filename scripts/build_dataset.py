@@ -7,11 +7,9 @@ import argparse
 
 from datasets.utils.logging import disable_progress_bar
 
-from quotestance.annotations import AnnotationError
-from quotestance.config import ConfigError, load_config
-from quotestance.corpora import CorpusFormatError, CorpusMissingError
+from quotestance.config import load_config
 from quotestance.dataset import build_dataset, dataset_card, save_dataset
-from quotestance.segment import ArticleError
+from quotestance.errors import run_script
 
 
 def main() -> None:
@@ -19,15 +17,12 @@ def main() -> None:
     parser.add_argument("--config", required=True, help="a YAML file in configs/")
     args, overrides = parser.parse_known_args()
     disable_progress_bar()  # the card is the output; per-split bars only bury it
-    try:
-        config = load_config(args.config, overrides)
-        dataset, stats = build_dataset(config)
-    except (ConfigError, AnnotationError, ArticleError, CorpusFormatError, CorpusMissingError) as error:
-        raise SystemExit(f"error: {error}")
+    config = load_config(args.config, overrides)
+    dataset, stats = build_dataset(config)
     path = save_dataset(dataset, stats, config)
     print(dataset_card(config, stats))
     print(f"saved to {path}")
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

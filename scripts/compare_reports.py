@@ -10,8 +10,9 @@ data are refused.
 import argparse
 import sys
 
-from quotestance.report import ReportMismatchError, compare_reports, load_report
 from quotestance.atomic import write_text_atomic
+from quotestance.errors import EXIT_USAGE, run_script
+from quotestance.report import compare_reports, load_report
 
 
 def main() -> int:
@@ -24,9 +25,9 @@ def main() -> int:
     try:
         loaded = [load_report(path) for path in args.reports]
         table = compare_reports([(str(path.parent), report) for path, report in loaded])
-    except (FileNotFoundError, ReportMismatchError) as error:
+    except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print(table)
     if args.output:
         write_text_atomic(args.output, table)
@@ -34,4 +35,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

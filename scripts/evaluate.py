@@ -12,9 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from quotestance.annotations import AnnotationError
-from quotestance.config import ConfigError, load_config
-from quotestance.corpora import CorpusMissingError
+from quotestance.config import load_config
+from quotestance.errors import EXIT_USAGE, QuotestanceError, run_script
 from quotestance.evaluation import load_split
 from quotestance.report import report_metadata, write_split_reports
 
@@ -30,8 +29,8 @@ def main() -> int:
     parser.add_argument("--split", default="test", help="train, validation or test (default test)")
     parser.add_argument("--output", help="folder for the reports (default reports/<run>-<config>)")
     args, overrides = parser.parse_known_args()
+    config = load_config(args.config, overrides)
     try:
-        config = load_config(args.config, overrides)
         gold = load_split(config, args.split)
         if args.baseline:
             from quotestance.actors import default_table
@@ -43,11 +42,11 @@ def main() -> int:
             from quotestance.inference import Labeler
 
             name, predict = Path(args.model).name, Labeler.from_pretrained(args.model).predict_records
-    # CheckpointError and ActorTableError are ValueErrors too; every one of these
-    # messages names the file, the line or key, and the fix.
-    except (ConfigError, AnnotationError, CorpusMissingError, ValueError) as error:
+    except ValueError as error:  # a split name or argument that load_split refuses
+        if isinstance(error, QuotestanceError):
+            raise
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     predictions = predict(gold)
     output = Path(args.output or f"reports/{name}-{Path(args.config).stem}")
     metadata = report_metadata(config, model=BASELINE_NAME if args.baseline else args.model,
@@ -60,4 +59,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

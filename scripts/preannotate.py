@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from quotestance.baseline import write_preannotations
+from quotestance.errors import EXIT_USAGE, run_script
 
 
 def main() -> int:
@@ -19,13 +20,13 @@ def main() -> int:
     args = parser.parse_args()
     try:
         written = write_preannotations(args.inputs, args.output)
-    except (FileExistsError, FileNotFoundError, ValueError) as error:
+    except (FileExistsError, FileNotFoundError) as error:  # never overwrite a draft
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     for path in written:
         print(f"wrote {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

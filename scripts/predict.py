@@ -18,17 +18,17 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from tqdm import tqdm
 from transformers.utils import logging as transformers_logging
 
-from quotestance.actors import DEFAULT_TABLE_PATH, ActorTableError
+from quotestance.actors import DEFAULT_TABLE_PATH
+from quotestance.atomic import atomic_output, check_output_path
+from quotestance.errors import EXIT_FAILED, EXIT_USAGE, QuotestanceError, run_script
 from quotestance.inference import (
     QUANTIZE_CHOICES,
-    CheckpointError,
     Labeler,
     csv_columns,
     csv_row,
@@ -55,29 +55,26 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 @contextmanager
 def output_stream(path: Path | None, newline: str | None):
-    """stdout, or a temporary file beside `path` renamed onto it only on success."""
+    """stdout, or `atomic_output`: the file appears whole, with the replaced file's mode, or not at all."""
     if path is None:
         yield sys.stdout
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            yield stream
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with atomic_output(path, newline=newline) as stream:
+        yield stream
 
 
-class NothingLabelled(Exception):
+class NothingLabelled(QuotestanceError):
     """Raised inside the output block so that no empty output file is left behind."""
+
+    exit_code = EXIT_FAILED
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
     transformers_logging.disable_progress_bar()  # a bar for loading 40 tensors is noise
+    if args.output is not None:
+        check_output_path(args.output)  # before any reading or model work
     documents, problems = read_inputs(args.inputs)
     for problem in problems:
         print(f"skipped: {problem}", file=sys.stderr)
@@ -88,9 +85,11 @@ def main(argv=None) -> int:
     try:
         labeler = Labeler.from_pretrained(args.model, device=device, batch_size=args.batch_size,
                                           quantize=args.quantize, actors=args.actors)
-    except (CheckpointError, ActorTableError, ValueError) as error:
+    except ValueError as error:  # an argument Labeler refuses (device, quantize): a usage error
+        if isinstance(error, QuotestanceError):
+            raise
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
 
     labelled = 0
     progress = tqdm(total=0, unit="sentence", file=sys.stderr, disable=args.no_progress, delay=2)
@@ -113,7 +112,7 @@ def main(argv=None) -> int:
                 raise NothingLabelled
     except NothingLabelled:
         print("error: nothing could be labelled", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     finally:
         progress.close()
     print(f"labelled {labelled} sentences from {len(documents)} documents"
@@ -123,7 +122,7 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        run_script(main)
     except BrokenPipeError:
         # The reader closed stdout (`| head`): stop quietly, as other shell tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

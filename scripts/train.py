@@ -12,12 +12,10 @@ from accelerate import PartialState
 from datasets.utils.logging import disable_progress_bar
 
 from quotestance import experiment
-from quotestance.annotations import AnnotationError
 from quotestance.atomic import staged_directory
-from quotestance.config import ConfigError, load_config
-from quotestance.corpora import CorpusFormatError, CorpusMissingError
+from quotestance.config import load_config
+from quotestance.errors import run_script
 from quotestance.report import report_metadata
-from quotestance.segment import ArticleError
 
 
 def parse_args():
@@ -39,11 +37,9 @@ def main():
     state = PartialState()
 
     # Config and data: the config's sources as one DatasetDict (train / validation / test).
-    try:
-        config = load_config(args.config, overrides)
-        data = experiment.load_data(config)
-    except (ConfigError, AnnotationError, ArticleError, CorpusFormatError, CorpusMissingError) as error:
-        raise SystemExit(f"error: {error}")
+    config = load_config(args.config, overrides)
+    experiment.check_run_dir(config)  # a folder we cannot write fails now, not after training
+    data = experiment.load_data(config)
     # Taken now: the code and machine that train, not the tree as it is when training ends.
     metadata = report_metadata(config, model=str(experiment.run_dir(config)), config_file=args.config)
 
@@ -74,4 +70,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

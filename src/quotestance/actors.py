@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import QuotestanceError
 from .labels import ACTOR_CODE_PATTERN
 
 # The table shipped with the project; users point at their own copy instead.
@@ -38,7 +39,7 @@ GENERIC_SOURCE_WORDS = re.compile(
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
-class ActorTableError(ValueError):
+class ActorTableError(QuotestanceError, ValueError):
     """A malformed actor table; the message names the file, the line and the fix."""
 
 

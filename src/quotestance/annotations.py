@@ -16,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+from quotestance.errors import DataError
 from quotestance.labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, SPAN_FIELDS, STANCES
 from quotestance.schema import sentence_record
 from quotestance.segment import Segmenter, Sentence, contexts, read_article
@@ -44,7 +45,7 @@ ACTOR_CODE = re.compile(ACTOR_CODE_PATTERN)
 PREANNOTATE_HINT = "draft one with scripts/preannotate.py, then correct it by hand"
 
 
-class AnnotationError(ValueError):
+class AnnotationError(DataError, ValueError):
     """One or more problems in annotation files; `errors` lists each message."""
 
     def __init__(self, errors: list[str]):

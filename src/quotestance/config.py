@@ -11,6 +11,7 @@ the file and the valid keys, in the YAML and in `--section.key=value` alike.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from dataclasses import asdict, dataclass, field
@@ -18,10 +19,11 @@ from pathlib import Path
 
 import yaml
 
+from .errors import QuotestanceError
 from .labels import ALL_TASKS
 
 
-class ConfigError(ValueError):
+class ConfigError(QuotestanceError, ValueError):
     """A config file or override that does not fit the dataclasses below."""
 
 
@@ -156,11 +158,92 @@ def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Co
         hints = typing.get_type_hints(cls)
         for key, value in values[name].items():
             checked[key] = _coerce(value, hints[key], f"{name}.{key}", origin[f"{name}.{key}"])
+        _check_ranges(name, {f.name: f.default for f in dataclasses.fields(cls)
+                             if f.default is not dataclasses.MISSING} | checked,
+                      lambda key: origin.get(key, f"the default of {key}"))
         try:
             sections[name] = cls(**checked)
         except ConfigError as error:
             raise ConfigError(f"{path or 'config'}: {error}") from None
-    return Config(**sections)
+    config = Config(**sections)
+    _check_max_length(config, origin.get("model.max_length") or origin.get("model.encoder")
+                      or "the defaults")
+    return config
+
+
+# Range checks, run when a config loads, before any data or model work: each names the
+# key, the value, what is allowed and where the value came from. Why each bound:
+# a run name is one path component under output_dir (an empty name or "." would make the
+# run directory output_dir itself, which saving replaces); zero epochs or steps would
+# replace a good checkpoint with an untrained one.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _positive(value) -> bool:
+    return value > 0
+
+
+RANGES: dict[str, tuple[typing.Callable[[object], bool], str]] = {
+    "train.run_name": (lambda v: bool(SAFE_NAME.match(v)) and ".." not in v,
+                       "a folder name of letters, digits, '.', '_' or '-', starting with a letter "
+                       "or digit, without '/' or '..' (e.g. full-2)"),
+    "train.num_train_epochs": (_positive, "more than 0 (train.max_steps, when positive, overrides it)"),
+    "train.max_steps": (lambda v: v == -1 or v > 0, "-1 (use epochs) or a positive number of steps"),
+    "train.learning_rate": (lambda v: 0 < v < 1, "between 0 and 1, exclusive"),
+    "train.weight_decay": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "train.warmup_ratio": (lambda v: 0 <= v < 1, "in [0, 1): a share of the training steps"),
+    "train.per_device_train_batch_size": (_positive, "at least 1"),
+    "train.per_device_eval_batch_size": (_positive, "at least 1"),
+    "train.eval_steps": (_positive, "at least 1"),
+    "train.logging_steps": (_positive, "at least 1"),
+    "train.seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
+    "train.dataloader_num_workers": (lambda v: v >= 0, "0 or more"),
+    "train.bootstrap_samples": (lambda v: v >= 0, "0 (no intervals) or more"),
+    "model.max_length": (lambda v: v >= 16, "at least 16 tokens (and within the encoder's limit)"),
+    "model.classifier_dropout": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "model.task_weights": (lambda v: all(w >= 0 for w in v.values()), "0 or more for each task"),
+    "data.num_folds": (lambda v: v >= 2, "at least 2"),
+    "data.fold_seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
+    "data.max_train_samples": (lambda v: v is None or v > 0, "null or at least 1"),
+    "data.max_eval_samples": (lambda v: v is None or v > 0, "null or at least 1"),
+    "data.polnear_max_articles": (lambda v: v is None or v > 0, "null or at least 1"),
+    "data.unlabelled_max_articles": (lambda v: v is None or v > 0, "null or at least 1"),
+}
+
+
+def _check_ranges(section: str, values: dict, where: typing.Callable[[str], str]) -> None:
+    for key, value in values.items():
+        name = f"{section}.{key}"
+        rule = RANGES.get(name)
+        if rule is not None and not rule[0](value):
+            raise ConfigError(f"{where(name)}: {name}={value!r} is out of range; allowed: {rule[1]}")
+
+
+def encoder_position_limit(encoder: str) -> int:
+    """The longest input, in tokens, that the encoder's position embeddings allow."""
+    from .encoders import TINY_RANDOM, resolve_encoder_path, tiny_encoder_config
+
+    if encoder == TINY_RANDOM:
+        return tiny_encoder_config(1).max_position_embeddings
+    from transformers import AutoConfig
+
+    try:
+        settings = AutoConfig.from_pretrained(resolve_encoder_path(encoder))
+    except (OSError, ValueError) as error:
+        raise ConfigError(
+            f"model.encoder={encoder!r}: its config cannot be read ({error}); give a local "
+            "encoder directory or the packaged 'packaged:all-MiniLM-L6-v2'"
+        ) from None
+    return int(getattr(settings, "max_position_embeddings", 512))
+
+
+def _check_max_length(config: "Config", where: str) -> None:
+    limit = encoder_position_limit(config.model.encoder)
+    if config.model.max_length > limit:
+        raise ConfigError(
+            f"{where}: model.max_length={config.model.max_length} is more than the encoder "
+            f"{config.model.encoder!r} can read ({limit} positions); allowed: 16 to {limit}"
+        )
 
 
 def config_from_dict(values: dict) -> Config:

@@ -36,12 +36,13 @@ from seqeval.metrics import classification_report as seqeval_report
 from sklearn.metrics import classification_report, cohen_kappa_score, confusion_matrix
 
 from .attribution import canonical
+from .errors import DataError
 from .labels import SENTENCE_TASKS, SPAN_FIELDS
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-class PredictionError(ValueError):
+class PredictionError(DataError, ValueError):
     """Predictions that do not fit the gold records: missing ids, unknown labels."""
 
 

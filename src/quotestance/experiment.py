@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
-from datasets import Dataset, DatasetDict, concatenate_datasets
+from datasets import Dataset, DatasetDict
 
 from .config import Config
+from .errors import OutputError
 from .model import QuoteStanceModel
 from .training import fit
 
@@ -19,6 +21,24 @@ logger = logging.getLogger(__name__)
 
 def run_dir(config: Config) -> Path:
     return Path(config.train.output_dir) / config.train.run_name
+
+
+def check_run_dir(config: Config) -> Path:
+    """The run directory, once its parent is a writable folder and it is not a file."""
+    output_dir, run = Path(config.train.output_dir), run_dir(config)
+    where = f"train.output_dir={str(output_dir)!r}"
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputError(f"{where}: is a file, not a folder; choose another train.output_dir")
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{where}: cannot be created ({error.strerror}); choose another "
+                          "train.output_dir") from None
+    if not os.access(output_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{where}: not writable; choose a folder you can write to")
+    if run.exists() and not run.is_dir():
+        raise OutputError(f"{run}: exists and is a file; move it or choose another train.run_name")
+    return run
 
 
 def work_dir(config: Config) -> Path:

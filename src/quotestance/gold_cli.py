@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .actors import default_table
+from .annotations import _check_labels
 from .gold_rounds import (
     LABEL_KEYS,
     SPAN_KEYS,
@@ -21,8 +22,13 @@ from .gold_rounds import (
     stored_lines,
     write_new,
 )
-from .annotations import _check_labels
-from .selection import SelectionRule, doc_id_of, read_pool, select_by_rule, selection_record
+from .selection import (
+    SelectionRule,
+    doc_id_of,
+    read_pool,
+    select_by_rule,
+    selection_record,
+)
 
 GOLD_DIR = Path("data/annotations/reuters")
 CORPORA_DIR = "../shared/corpora"
@@ -224,8 +230,4 @@ def main(argv=None) -> int:
     p = sub.add_parser("agreement")
     p.set_defaults(run=cmd_agreement)
     args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except GoldError as error:
-        print(error, file=sys.stderr)
-        return 2
+    return args.run(args)

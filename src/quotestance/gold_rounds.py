@@ -33,6 +33,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from .annotations import SPAN_LISTS, _check_labels
 from .atomic import write_text_atomic
+from .errors import DataError
 from .segment import Segmenter, Sentence, parse_article
 
 # Fields every annotator fills, in the order of the guidelines.
@@ -56,7 +57,7 @@ EXACT_FIELDS = ("source", "cue", "content", "source_resolved")
 HASH_LENGTH = 12
 
 
-class GoldError(ValueError):
+class GoldError(DataError, ValueError):
     """A problem with a Reuters annotation file; `errors` lists each message (file:line: what, fix)."""
 
     def __init__(self, errors: list[str]):
@@ -115,11 +116,25 @@ def write_packets(articles: list[PacketArticle], out_dir: Path) -> list[Path]:
     return written
 
 
+def _find_word(text: str, span: str, cursor: int) -> int:
+    """The first occurrence of `span` at or after `cursor` that does not cut a word
+    ("he" is not the end of "the"); -1 when there is none."""
+    start = text.find(span, cursor)
+    while start >= 0 and span:
+        before = text[start - 1] if start > 0 else " "
+        after = text[start + len(span)] if start + len(span) < len(text) else " "
+        cuts = (span[0].isalnum() and before.isalnum()) or (span[-1].isalnum() and after.isalnum())
+        if not cuts:
+            return start
+        start = text.find(span, start + 1)
+    return start
+
+
 def _resolve_spans(spans, text: str) -> tuple[list[dict] | None, str | None]:
     """Annotators may write a span as its exact text; give it offsets.
 
-    A bare string is found at its first occurrence after the end of the previous
-    span of the same list (spans are listed in text order); a dict must already
+    A bare string is found at its first whole-word occurrence after the end of the
+    previous span of the same list (spans are listed in text order); a dict must already
     have start, end and text.
     """
     if not isinstance(spans, list):
@@ -127,7 +142,7 @@ def _resolve_spans(spans, text: str) -> tuple[list[dict] | None, str | None]:
     resolved, cursor = [], 0
     for number, span in enumerate(spans):
         if isinstance(span, str):
-            start = text.find(span, cursor)
+            start = _find_word(text, span, cursor)
             if not span or start < 0:
                 return None, (
                     f"[{number}] {span!r} is not in the sentence after the previous span; copy the "

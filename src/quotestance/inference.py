@@ -30,14 +30,13 @@ from torch import nn
 
 from . import attribution
 from .actors import DEFAULT_TABLE_PATH, ActorTable
+from .checkpoint import CheckpointError, check_checkpoint, load_checkpoint  # noqa: F401 (re-exported)
 from .labels import SENTENCE_TASKS, SPAN_FIELDS
-from .model import MODEL_TYPE
 from .predictor import Predictor
 from .segment import Segmenter, Sentence, contexts, is_caption, parse_article
 
 logger = logging.getLogger(__name__)
 
-TOKENIZER_FILES = ("tokenizer.json", "vocab.txt")  # either one, beside tokenizer_config.json
 QUANTIZE_CHOICES = ("int8",)
 # A sentence is cut to this many characters per model token before tokenizing: the
 # model reads at most max_seq_length tokens anyway, and a 100,000-character "sentence"
@@ -48,10 +47,6 @@ CHARS_PER_TOKEN = 16
 # batches are well filled and sorted by length, small enough to stream the output.
 CHUNK_SENTENCES = 4096
 HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
-
-
-class CheckpointError(ValueError):
-    """A directory that is not a loadable quotestance checkpoint; says which file and the fix."""
 
 
 @dataclass
@@ -72,45 +67,6 @@ def first_source(text: str, spans: list[dict]) -> str | None:
         if any(character.isalnum() for character in surface):
             return surface
     return None
-
-
-def check_checkpoint(path: str | Path) -> Path:
-    """The checkpoint directory, once it has every file a Labeler needs from this project."""
-    path = Path(path)
-    hint = "give the directory that scripts/train.py wrote (models/<run>)"
-    if not path.exists():
-        raise CheckpointError(f"{path}: no such checkpoint directory; {hint}")
-    if not path.is_dir():
-        raise CheckpointError(f"{path}: a file, not a checkpoint directory; {hint}")
-    config_path = path / "config.json"
-    if not config_path.is_file():
-        raise CheckpointError(f"{config_path}: missing; {hint}")
-    try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CheckpointError(f"{config_path}: not valid JSON ({error}); {hint}") from None
-    model_type = config.get("model_type") if isinstance(config, dict) else None
-    if model_type != MODEL_TYPE:
-        raise CheckpointError(
-            f"{config_path}: model_type is {model_type!r}, not {MODEL_TYPE!r}: this checkpoint "
-            f"was saved by another project; {hint}"
-        )
-    weights = path / "model.safetensors"
-    if not weights.is_file():
-        pickled = [p.name for p in path.glob("*.bin")]
-        found = f" (found {', '.join(pickled)}: pickled weights are never loaded)" if pickled else ""
-        raise CheckpointError(
-            f"{weights}: missing{found}; re-save the model with save_pretrained "
-            "(safetensors) or retrain with scripts/train.py"
-        )
-    if not (path / "tokenizer_config.json").is_file() or not any(
-        (path / name).is_file() for name in TOKENIZER_FILES
-    ):
-        raise CheckpointError(
-            f"{path}: the tokenizer is missing (tokenizer_config.json and tokenizer.json or "
-            "vocab.txt); save it beside the model with tokenizer.save_pretrained(dir)"
-        )
-    return path
 
 
 def resolve_device(device: str | None) -> torch.device:
@@ -156,11 +112,6 @@ class Labeler:
         table's YAML path (default configs/actors.yaml), an ActorTable, or None to leave
         source_actor as NONE.
         """
-        from transformers import AutoTokenizer
-
-        from .model import QuoteStanceModel
-
-        path = check_checkpoint(path)
         if quantize not in (None, *QUANTIZE_CHOICES):
             raise ValueError(f"quantize={quantize!r}: the choices are {QUANTIZE_CHOICES} or None")
         target = resolve_device(device)
@@ -172,8 +123,7 @@ class Labeler:
         table = actors
         if actors is not None and not isinstance(actors, ActorTable):
             table = ActorTable.from_yaml(actors)
-        tokenizer = AutoTokenizer.from_pretrained(str(path), trust_remote_code=False)
-        model = QuoteStanceModel.from_pretrained(str(path), use_safetensors=True).eval()
+        model, tokenizer = load_checkpoint(path)
         model = quantize_int8(model) if quantize else model.to(target)
         return cls(model, tokenizer, batch_size=batch_size, actors=table)
 

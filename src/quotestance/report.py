@@ -22,13 +22,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import yaml  # noqa: E402
 
 from .atomic import staged_directory  # noqa: E402
+from .errors import QuotestanceError
 from .labels import SENTENCE_TASKS  # noqa: E402
 from .provenance import provenance  # noqa: E402
 
 REPORT_FILE = "report.json"
 
 
-class ReportMismatchError(ValueError):
+class ReportMismatchError(QuotestanceError, ValueError):
     """Reports made on different test data, which no difference of scores can compare."""
 
 

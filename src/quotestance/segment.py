@@ -22,6 +22,8 @@ from pathlib import Path
 
 import blingfire
 
+from .errors import DataError
+
 DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 # A wire dateline: "WASHINGTON (Reuters) - ", "MARRAKESH, Morocco/CHICAGO (Reuters) - ",
 # "(Reuters) - ", "NEW YORK (IFR) - ", "LONDON - ". It needs an agency in parentheses
@@ -48,7 +50,7 @@ GLUED_QUOTE = re.compile(r"(?<=[.!?])[\"“”](?=[A-Z])")
 BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-class ArticleError(ValueError):
+class ArticleError(DataError, ValueError):
     """An article file that cannot be read as text; the message names the file and the fix."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import DataError
 
 # Where a user without ../shared/corpora gets each corpus (see corpora/README.md there).
 CORPUS_ORIGINS = {
@@ -20,11 +21,11 @@ CORPUS_ORIGINS = {
 }
 
 
-class CorpusFormatError(ValueError):
+class CorpusFormatError(DataError, ValueError):
     """A corpus file that does not parse; the message names the file, the line and the fix."""
 
 
-class CorpusMissingError(FileNotFoundError):
+class CorpusMissingError(DataError, FileNotFoundError):
     """A corpus folder or file that the config asks for is not there."""
 
 

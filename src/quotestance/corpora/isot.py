@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..segment import Segmenter, contexts, parse_article
 from ..schema import sentence_record
+from ..segment import Segmenter, contexts, parse_article
 from . import CorpusFormatError, corpus_path
 
 CATEGORIES = {"politicsNews": "isot_politics", "worldnews": "isot_world"}

@@ -47,8 +47,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..segment import Article, Segmenter, contexts
 from ..schema import sentence_record
+from ..segment import Article, Segmenter, contexts
 from . import CORPUS_ORIGINS, CorpusFormatError, CorpusMissingError, corpus_path
 
 CORPUS = "polnear"
