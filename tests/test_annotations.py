@@ -6,7 +6,12 @@ import shutil
 
 import pytest
 
-from quotestance.annotations import FIELDS, AnnotationError, load_annotations, seed_records
+from quotestance.annotations import (
+    FIELDS,
+    AnnotationError,
+    load_annotations,
+    seed_records,
+)
 from quotestance.labels import QUOTE_TYPES, STANCES
 from quotestance.schema import FEATURES
 from quotestance.segment import Segmenter, read_article

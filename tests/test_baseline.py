@@ -8,7 +8,12 @@ import sys
 import pytest
 
 from quotestance.annotations import load_annotations, seed_records
-from quotestance.baseline import attribute, predict_records, quotations, write_preannotations
+from quotestance.baseline import (
+    attribute,
+    predict_records,
+    quotations,
+    write_preannotations,
+)
 from quotestance.segment import Segmenter, read_article
 
 

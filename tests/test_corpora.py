@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from quotestance.corpora import CorpusMissingError, corpus_path
+from quotestance.corpora import CorpusMissingError, corpus_path, polnear
 from quotestance.corpora.isot import isot_records
-from quotestance.corpora import polnear
 from quotestance.corpora.polnear import (
     cached_polnear_records,
     choose_annotation,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from quotestance.errors import exit_status
 from quotestance.segment import Segmenter, parse_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def seed_sentences(seed_article_path) -> int:
 
 
 def run(predict, capsys, *argv) -> tuple[int, str, str]:
-    status = predict.main([*map(str, argv), "--no-progress"])
+    status = exit_status(predict.main, [*map(str, argv), "--no-progress"])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 

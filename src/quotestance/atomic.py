@@ -64,23 +64,20 @@ def _remove_stale(parent: Path, pattern: str) -> None:
 def check_output_path(path: str | Path, what: str = "--output") -> Path:
     """The real path to write `path` to, or an `OutputError` naming the problem and the fix.
 
-    Follows a symlink to its target; refuses a directory, a parent that is missing or a
-    file, and a parent this process cannot write to.
+    Follows a symlink to its target; refuses a directory, a path under a file, and a
+    folder this process cannot write to.
     """
     path = Path(path)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
         raise OutputError(f"{what} {path}: is a directory; give a file path inside it, e.g. {path / 'labels.jsonl'}")
-    parent = target.parent
-    if not parent.exists():
-        ancestor = next((p for p in parent.parents if p.exists()), None)
-        if ancestor is not None and not ancestor.is_dir():
-            raise OutputError(f"{what} {path}: {ancestor} is a file, not a folder; choose another path")
-        raise OutputError(f"{what} {path}: the folder {parent} does not exist; create it first (mkdir -p {parent})")
-    if not parent.is_dir():
-        raise OutputError(f"{what} {path}: {parent} is a file, not a folder; choose another path")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{what} {path}: the folder {parent} is not writable; choose a folder you can write to")
+    # Missing folders are created when the output is written; the nearest one that
+    # exists must be a folder this process can write to.
+    existing = next(p for p in (target.parent, *target.parent.parents) if p.exists() or p == Path(p.anchor))
+    if not existing.is_dir():
+        raise OutputError(f"{what} {path}: {existing} is a file, not a folder; choose another path")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{what} {path}: the folder {existing} is not writable; choose a folder you can write to")
     if target.exists() and not target.is_file():
         raise OutputError(f"{what} {path}: exists and is not a regular file; choose another path")
     return target
@@ -90,6 +87,10 @@ def check_output_path(path: str | Path, what: str = "--output") -> Path:
 def atomic_output(path: str | Path, newline: str | None = None, what: str = "--output"):
     """Yield a text stream whose content replaces `path` only when the block succeeds."""
     target = check_output_path(path, what)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{what} {path}: cannot create {target.parent} ({error.strerror})") from None
     _remove_stale(target.parent, f".{target.name}.tmp-*")
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent)
     try:

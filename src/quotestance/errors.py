@@ -49,15 +49,22 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def run_script(main: Callable[[], int | None]) -> None:
-    """Run a script's main: one line and its exit code for project errors, 130 on interrupt."""
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+def exit_status(main: Callable[..., int | None], *args) -> int:
+    """Call a script's main: one line and the error's exit code for project errors, 130 on
+    interrupt; any other exception is a bug and propagates with its traceback."""
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        code = main()
+        return main(*args) or EXIT_OK
     except QuotestanceError as error:
         print(f"error: {error}", file=sys.stderr)
-        sys.exit(error.exit_code)
+        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted: nothing was left half-written", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
-    sys.exit(code or EXIT_OK)
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_script(main: Callable[[], int | None]) -> None:
+    """`sys.exit(exit_status(main))`: what every script's `__main__` block does."""
+    sys.exit(exit_status(main))

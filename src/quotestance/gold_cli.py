@@ -185,6 +185,9 @@ def cmd_adjudicate(args) -> int:
             errors.extend(f"{path}: sentence {line['sent_index']}: {p}" for p in _check_labels(view))
         if errors:
             raise GoldError(errors)
+        if args.dry_run:
+            print(f"{path}: OK, {len(decisions)} decisions (dry run: nothing stored)")
+            continue
         write_new(args.gold_dir / "gold" / f"{doc_id}.jsonl", gold)
         with log_path.open("a", encoding="utf-8") as log:
             for (index, field), (final, why) in sorted(decisions.items()):
@@ -225,6 +228,8 @@ def main(argv=None) -> int:
         p.add_argument("--round", type=int, required=True)
         if name == "store":
             p.add_argument("--annotator", choices=("a", "b"), required=True)
+        if name == "adjudicate":
+            p.add_argument("--dry-run", action="store_true", help="check the decisions, store nothing")
         p.add_argument("files", nargs="+", type=Path)
         p.set_defaults(run=run)
     p = sub.add_parser("agreement")

@@ -16,9 +16,13 @@ are still labelled: see `read_inputs`.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import logging
+import os
 import re
+import stat
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
@@ -46,6 +50,13 @@ CHARS_PER_TOKEN = 16
 # Sentences labelled per call into the model, across documents: large enough that
 # batches are well filled and sorted by length, small enough to stream the output.
 CHUNK_SENTENCES = 4096
+# Byte-order marks, longest first (the UTF-32-LE mark begins with the UTF-16-LE one).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -69,7 +80,19 @@ def first_source(text: str, spans: list[dict]) -> str | None:
     return None
 
 
+def check_batch_size(batch_size) -> int:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r}: must be an integer of at least 1 (e.g. 64)")
+    return batch_size
+
+
+DEVICE_PATTERN = re.compile(r"^(?:cpu|auto|cuda(?::\d+)?|mps)$")
+
+
 def resolve_device(device: str | None) -> torch.device:
+    """Args: device: "cpu", "cuda", "cuda:N", "mps", "auto" or None (auto: CUDA when present)."""
+    if device is not None and (not isinstance(device, str) or not DEVICE_PATTERN.match(device)):
+        raise ValueError(f"device={device!r}: the choices are 'cpu', 'cuda', 'cuda:N', 'mps', 'auto' or None")
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.startswith("cuda") and not torch.cuda.is_available():
@@ -95,7 +118,7 @@ class Labeler:
 
     def __init__(self, model, tokenizer, batch_size: int = 64,
                  actors: ActorTable | None = None):
-        self.predictor = Predictor(model, tokenizer, batch_size=batch_size)
+        self.predictor = Predictor(model, tokenizer, batch_size=check_batch_size(batch_size))
         self.config = model.config
         self.actors = actors
         self.segmenter = Segmenter()
@@ -114,6 +137,7 @@ class Labeler:
         """
         if quantize not in (None, *QUANTIZE_CHOICES):
             raise ValueError(f"quantize={quantize!r}: the choices are {QUANTIZE_CHOICES} or None")
+        check_batch_size(batch_size)
         target = resolve_device(device)
         if quantize and target.type != "cpu":
             raise ValueError(
@@ -292,23 +316,48 @@ def read_inputs(paths: list[str], stdin=None) -> tuple[list[Document], list[str]
             _add_article(stream.read(), "stdin", "<stdin>", documents, problems)
             continue
         path = Path(name)
-        if path.is_dir():
+        problem = _path_problem(path)
+        if problem:
+            problems.append(problem)
+        elif path.is_dir():
             files = sorted(path.rglob("*.txt"))
             if not files:
                 problems.append(f"{path}: a folder with no *.txt articles; put the articles there as .txt files")
             for file in files:
                 doc_id = file.relative_to(path).with_suffix("").as_posix()
                 _add_file(file, doc_id, documents, problems)
-        elif not path.exists():
-            problems.append(f"{path}: no such file or folder")
         else:
             _add_file(path, path.stem, documents, problems)
     return documents, problems
 
 
+def _path_problem(path: Path) -> str | None:
+    """Why `path` is not something to read, or None: only regular files and folders are
+    read (a FIFO would block forever, a device never ends)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"{path}: a link to {os.readlink(path)}, which does not exist; fix or remove the link"
+        return f"{path}: no such file or folder"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"{path}: a symbolic link loop; fix the link"
+        return f"{path}: cannot be read ({error.strerror or error})"
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"{path}: {kind}, not a file; skipped (give a regular file, or '-' to read stdin)"
+
+
 def _add_file(path: Path, doc_id: str, documents: list[Document], problems: list[str]) -> None:
     if path.is_dir():
         problems.append(f"{path}: a folder named like an article; rename it or move it out")
+        return
+    problem = _path_problem(path)
+    if problem:
+        problems.append(problem)
         return
     try:
         data = path.read_bytes()
@@ -322,7 +371,19 @@ def _add_file(path: Path, doc_id: str, documents: list[Document], problems: list
 
 
 def _decode(data: bytes, origin: str) -> tuple[str | None, str | None]:
-    """The text of a file, or why it is not text (binary, not UTF-8, empty)."""
+    """The text of a file, or why it is not text (binary, not UTF-8, empty).
+
+    UTF-8 (with or without a BOM) is the format; UTF-16 and UTF-32 files, which carry a
+    BOM when Windows tools save them, are decoded by it rather than called binary.
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                data = data[len(bom):].decode(encoding).encode("utf-8")
+            except UnicodeDecodeError as error:
+                return None, (f"{origin}: starts with a {encoding.upper()} byte-order mark but is not "
+                              f"{encoding.upper()} (byte {error.start}); save it as UTF-8")
+            break
     if b"\x00" in data[:8192]:
         return None, f"{origin}: a binary file, not text; give a plain-text (UTF-8) article"
     try:
@@ -353,7 +414,9 @@ def _add_jsonl(data: bytes, path: Path, documents: list[Document], problems: lis
         problems.append(problem)
         return
     by_doc: dict[str, Document] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines are separated by "\n" only: str.splitlines() would also split at U+2028
+    # and other separators that are valid inside a JSON string.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
