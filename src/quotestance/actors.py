@@ -12,6 +12,7 @@ with the file and line of the fault.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,8 @@ class ActorTable:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "ActorTable":
+        """The table of a YAML file; with `world: countryinfo` in it, every state of the
+        countryinfo package is added under the file's own entries (`world_entries`)."""
         path = Path(path)
         if not path.is_file():
             raise ActorTableError(f"actor table not found: {path}; see configs/actors.yaml for the format")
@@ -82,7 +85,10 @@ class ActorTable:
             root = yaml.compose(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             raise ActorTableError(f"{path}: not valid YAML: {error}") from None
-        return cls(_entries_from_node(root, path))
+        entries, world = _entries_from_node(root, path)
+        if world:
+            entries = {**{n: c for n, c in world_entries().items() if n not in entries}, **entries}
+        return cls(entries)
 
     def matches(self, text: str) -> list[ActorMatch]:
         """Every table entry in `text`, in order of position, longest first at a position."""
@@ -123,12 +129,49 @@ class ActorTable:
         return OTHER
 
 
+WORLD_SOURCES = {"countryinfo"}
+# World names that are also common words, people or places in U.S. news, where a match
+# would code a source wrongly ("Georgia" the U.S. state, "Chad" a first name, the
+# Maldives' capital "Male"). The states themselves stay reachable by their other names
+# ("Tbilisi", "Chadian", "N'Djamena"). Checked on the ISOT politicsNews pool.
+WORLD_STOPLIST = {
+    "Georgia", "Georgian", "Chad", "Male", "Victoria", "Kingston", "Georgetown", "Hamilton",
+    "Jersey", "Nice", "Santiago", "Independence", "Republic", "Saint", "Island", "Islands",
+    "Federal", "Union", "Kingdom",
+}
+
+
+def world_entries() -> dict[str, str]:
+    """Every state's names, official and alternative spellings, demonym and capital, to
+    its ISO 3166 alpha-3 code, from the `countryinfo` package (maintained country data;
+    LABELS.md codes states by alpha-3). Names shorter than four characters (ISO codes
+    such as "CO", "COL") and names of more than one state are left out: they match
+    words, not states.
+    """
+    from countryinfo import CountryInfo
+
+    found: dict[str, set[str]] = {}
+    for record in CountryInfo.all().values():
+        code = (record.get("ISO") or {}).get("alpha3")
+        if not code:
+            continue
+        names = [record.get("name"), record.get("demonym"), record.get("capital"),
+                 *(record.get("altSpellings") or [])]
+        for name in names:
+            if not name or len(name) < 4 or not name[0].isupper() or name in WORLD_STOPLIST:
+                continue
+            for form in {name, unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()}:
+                if len(form) >= 4:
+                    found.setdefault(form, set()).add(code)
+    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+
+
 def default_table() -> ActorTable:
     """The project's configs/actors.yaml."""
     return ActorTable.from_yaml(DEFAULT_TABLE_PATH)
 
 
-def _entries_from_node(root, path: Path) -> dict[str, str]:
+def _entries_from_node(root, path: Path) -> tuple[dict[str, str], bool]:
     def fail(node, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
         raise ActorTableError(f"{path}, line {line}: {message}")
@@ -136,8 +179,11 @@ def _entries_from_node(root, path: Path) -> dict[str, str]:
     if not isinstance(root, yaml.MappingNode):
         fail(root, "expected a mapping with the key `actors:`; see configs/actors.yaml")
     sections = {key.value: value for key, value in root.value}
-    if set(sections) != {"actors"}:
-        fail(root, f"expected only the key `actors:`, found {sorted(sections)}")
+    if "actors" not in sections or set(sections) - {"actors", "world"}:
+        fail(root, f"expected the key `actors:` (and optionally `world:`), found {sorted(sections)}")
+    world_node = sections.get("world")
+    if world_node is not None and world_node.value not in WORLD_SOURCES:
+        fail(world_node, f"world: {world_node.value!r} is not a known source; use one of {sorted(WORLD_SOURCES)} or remove it")
     actors = sections["actors"]
     if not isinstance(actors, yaml.MappingNode):
         fail(actors, "`actors:` must map each code to a list of names")
@@ -164,4 +210,4 @@ def _entries_from_node(root, path: Path) -> dict[str, str]:
                 )
             entries[name] = code
             lines[name] = line
-    return entries
+    return entries, world_node is not None

@@ -50,13 +50,17 @@ class DataConfig:
     seed_split: str = "train"
     # Share of PLV's and cameo_class's train carved out as validation (by a hash of the text).
     validation_fraction: float = 0.1
+    # The double-annotated Reuters gold set (docs/reuters-annotation.md): stored without
+    # text, read from corpora_dir/isot_reuters; split by article with this seed.
+    reuters_gold_dir: str = "data/annotations/reuters/gold"
+    reuters_split_seed: int = 13
     polnear_max_articles: int | None = None  # first N articles of each PolNeAR folder (quick builds)
     # Also save isot_reuters sentences, unlabelled, as <processed_dir>/unlabelled (never trained on).
     save_unlabelled_pool: bool = False
     unlabelled_max_articles: int | None = None  # first N articles per isot category
 
     def __post_init__(self):
-        known = {"seed", "polnear", "plv", "cameo"}
+        known = {"seed", "reuters", "polnear", "plv", "cameo"}
         unknown = set(self.sources) - known
         if unknown:
             raise ConfigError(f"data.sources: unknown {sorted(unknown)}; valid: {sorted(known)}")
@@ -204,6 +208,7 @@ RANGES: dict[str, tuple[typing.Callable[[object], bool], str]] = {
     "model.task_weights": (lambda v: all(w >= 0 for w in v.values()), "0 or more for each task"),
     "data.num_folds": (lambda v: v >= 2, "at least 2"),
     "data.fold_seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
+    "data.reuters_split_seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
     "data.max_train_samples": (lambda v: v is None or v > 0, "null or at least 1"),
     "data.max_eval_samples": (lambda v: v is None or v > 0, "null or at least 1"),
     "data.polnear_max_articles": (lambda v: v is None or v > 0, "null or at least 1"),

@@ -52,7 +52,7 @@ SPLITS = ("train", "validation", "test")
 # Of several training copies of one sentence, the one from the earliest source here is
 # kept: the seed is hand-checked for this project's scheme, PolNeAR is the only other
 # source with spans, and PLV's quad classes come with a marked source and target.
-SOURCE_PRIORITY = ("seed", "polnear", "plv", "cameo")
+SOURCE_PRIORITY = ("seed", "reuters", "polnear", "plv", "cameo")
 # Fields whose disagreement between collapsed copies counts as a label conflict.
 CONFLICT_FIELDS = LABEL_FIELDS
 SPAN_LIST_FIELDS = ("source_spans", "cue_spans", "content_spans")
@@ -114,6 +114,12 @@ def load_sources(config: Config) -> tuple[dict[str, list[dict]], dict]:
             records[source] = seed_records(Path(data.raw_dir), Path(data.annotations_dir))
             assign_seed_splits(records[source], data.seed_split, data.num_folds, data.fold_seed)
             stats[source] = {}
+        elif source == "reuters":
+            from .corpora.reuters import reuters_records
+
+            records[source], stats[source] = reuters_records(
+                data.corpora_dir, data.reuters_gold_dir, data.reuters_split_seed)
+            stats[source]["agreement"] = gold_agreement(Path(data.reuters_gold_dir).parent)
         elif source == "polnear":
             records[source], stats[source] = cached_polnear_records(
                 data.corpora_dir, data.cache_dir, data.polnear_max_articles
@@ -300,10 +306,42 @@ def dataset_card(config: Config, stats: dict) -> str:
     lines += ["", "Collapsed training duplicates whose labels disagreed (kept/dropped source, field): "
               + (", ".join(f"{k}: {v}" for k, v in conflicts.items()) or "none") + ".", "",
               "## Conversion", "", "```json", json.dumps(_conversion_summary(stats), indent=1), "```", ""]
+    if "reuters" in stats["conversion"]:
+        lines += _reuters_card(stats["conversion"]["reuters"])
     if "unlabelled" in stats:
         lines += ["## Unlabelled pool", "", "`unlabelled/` (isot_reuters, never trained on): "
                   + ", ".join(f"{c} {n}" for c, n in stats["unlabelled"].items()) + " sentences.", ""]
     return "\n".join(lines)
+
+
+def gold_agreement(annotations_dir: Path) -> dict:
+    """Cohen's kappa per field before adjudication, over articles with both annotations,
+    and the number of adjudicated decisions."""
+    from .gold_rounds import agreement, read_stored
+
+    pairs = [(read_stored(a), read_stored(annotations_dir / "b" / a.name))
+             for a in sorted((annotations_dir / "a").glob("*.jsonl")) if (annotations_dir / "b" / a.name).exists()]
+    log = annotations_dir / "adjudication.jsonl"
+    decisions = sum(1 for line in log.read_text(encoding="utf-8").split("\n") if line) if log.exists() else 0
+    return {"articles": len(pairs), **agreement(pairs), "adjudicated_decisions": decisions}
+
+
+def _reuters_card(stats: dict) -> list[str]:
+    agreement = stats["agreement"]
+    lines = ["## Reuters gold set: agreement before adjudication", "",
+             f"{agreement['articles']} articles ({agreement['sentences']} sentences), each annotated twice "
+             "independently against docs/annotation-guidelines.md; every disagreement settled by a third "
+             f"reading ({agreement['adjudicated_decisions']} decisions, logged in adjudication.jsonl). "
+             f"Articles per split: {stats['articles_per_split']}; fields left unset by the adjudicator: "
+             f"{stats['masked_fields']}.", "",
+             "| field | Cohen's kappa | raw agreement |", "|---|---:|---:|"]
+    for field, value in agreement.items():
+        if isinstance(value, dict):
+            kappa = value.get("kappa")
+            lines.append(f"| {field} | {'' if kappa is None else f'{kappa:.3f}'} | {value['agreement']:.3f} |")
+    lines += ["", "Spans and source_resolved are compared exactly (every offset, the same name string), "
+              "so their agreement is a raw rate, not a kappa.", ""]
+    return lines
 
 
 def _conversion_summary(stats: dict) -> dict:
@@ -323,6 +361,11 @@ def _splits_text(config: Config) -> str:
                "(cross-validation, then a fit on all)." if data.seed_split == "train"
                else " (held out: a new Reuters article is what unseen data looks like).")
         )
+    if "reuters" in data.sources:
+        parts.append(f"- reuters: whole articles, train / validation / test about 70 / 10 / 20 by a hash "
+                     f"of (data.reuters_split_seed={data.reuters_split_seed}, doc_id): an article's split "
+                     "never changes as rounds add articles. Selection rule and seeds: the "
+                     "`selection-round*.json` files beside the gold folder.")
     if "polnear" in data.sources:
         limit = f" (first {data.polnear_max_articles} articles of each)" if data.polnear_max_articles else ""
         parts.append(f"- polnear: PolNeAR's own folders{limit}, train -> train, dev -> validation, "
