@@ -232,3 +232,28 @@ def _antecedent(named: list[dict], pronoun: str) -> dict | None:
         if fits(candidate):
             return candidate
     return named[-1]
+
+
+def stance_target(text: str, content_spans: Sequence[dict], source_actor: str | None, stance: str | None,
+                  context: str = "", table: ActorTable | None = None) -> str | None:
+    """The actor code a cooperative or conflictual sentence is directed at, or None.
+
+    LABELS.md `stance_target`: the recipient of the offer, the accused, the threatened.
+    Resolved like sources, from the actor table: the first actor named in the reported
+    content, else in the sentence, else in the previous sentence, that is not the
+    source's own code (a state rarely accuses itself); None for a neutral sentence or
+    when no other actor is named.
+
+    Example:
+        >>> stance_target("Trump said Pakistan does nothing for us.", [{"start": 11, "end": 40}],
+        ...               "USA", "conflictual", table=default_table())  # doctest: +SKIP
+        'PAK'
+    """
+    if table is None or stance in (None, "neutral"):
+        return None
+    places = [text[s["start"]:s["end"]] for s in content_spans] + [text, context or ""]
+    for place in places:
+        for match in table.matches(place):
+            if match.code not in (source_actor, NONE, OTHER):
+                return match.code
+    return None

@@ -28,6 +28,7 @@ from pathlib import Path
 from .actors import ActorTable, default_table
 from .atomic import write_text_atomic
 from .attribution import PRONOUNS, resolve_sources
+from .attribution import stance_target as resolve_stance_target
 from .labels import EVENT_MODES, QUOTE_TYPES, STANCES
 from .segment import Segmenter, read_article
 
@@ -423,6 +424,9 @@ def predict_records(records: Iterable[dict], table: ActorTable | None = None) ->
             "source_actor": resolved[i]["source_actor"],
             "anonymous": resolved[i]["anonymous"],
         })
+        content_spans = predictions[-1]["content_spans"]
+        predictions[-1]["stance_target"] = resolve_stance_target(
+            record["text"], content_spans, resolved[i]["source_actor"], stance, record.get("context") or "", table)
     return predictions
 
 
@@ -455,8 +459,7 @@ def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dic
             "source_actor": prediction["source_actor"] if attributed else "NONE",
             "anonymous": prediction["anonymous"],
             "stance": prediction["stance"],
-            # Whom a stance is directed at is beyond keyword rules: the annotator fills it in.
-            "stance_target": None,
+            "stance_target": prediction["stance_target"],  # a draft like every field here
         })
     return lines
 

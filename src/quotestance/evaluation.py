@@ -247,7 +247,11 @@ def _token_scores(pairs, span_type, gold_spans, predicted_spans) -> dict:
 
 
 def attribution_metrics(pairs) -> dict:
+    """source_actor and source_resolved accuracy over attributed sentences; stance_target
+    accuracy (null = no target, a value like any other) over sentences whose source labels
+    both stance and source_actor (seed, reuters), since only they label targets."""
     attributed = [(r, p) for r, p in pairs if r.get("source_actor") not in (None, "NONE")]
+    targeted = [(r, p) for r, p in pairs if r.get("stance") is not None and r.get("source_actor") is not None]
     if not attributed:
         return {}
     actor_hits = [r["source_actor"] == p.get("source_actor") for r, p in attributed]
@@ -259,6 +263,9 @@ def attribution_metrics(pairs) -> dict:
         "source_actor_accuracy": float(np.mean(actor_hits)),
         "source_resolved_n": len(named),
         "source_resolved_accuracy": float(np.mean(resolved_hits)) if named else None,
+        "stance_target_n": len(targeted),
+        "stance_target_accuracy": float(np.mean([r.get("stance_target") == p.get("stance_target")
+                                                 for r, p in targeted])) if targeted else None,
     }
 
 

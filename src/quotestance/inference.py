@@ -204,7 +204,7 @@ class Labeler:
         return self.resolve_records(records, predictions) if resolve else predictions
 
     def resolve_records(self, records: list[dict], predictions: list[dict]) -> list[dict]:
-        """Add source_resolved, source_actor and anonymous to `predictions` (one per record),
+        """Add source_resolved, source_actor, anonymous and stance_target to `predictions` (one per record),
         resolving across each doc_id's sentences in sent_index order."""
         by_document: dict[str, list[int]] = {}
         for index, record in enumerate(records):
@@ -216,6 +216,9 @@ class Labeler:
                      for i in indices]
             for i, resolved in zip(indices, self._resolve(items)):
                 predictions[i].update(resolved)
+                predictions[i]["stance_target"] = attribution.stance_target(
+                    records[i]["text"], predictions[i].get("content_spans") or [], resolved["source_actor"],
+                    predictions[i].get("stance"), records[i].get("context") or "", self.actors)
         return predictions
 
     # Internals ----------------------------------------------------------------------------
@@ -269,8 +272,11 @@ class Labeler:
             position += len(document_rows)
             items = [_resolution_item(r["text"], r["source"], r.get("quote_type"), r["is_caption"])
                      for r in results]
-            for result, resolved in zip(results, self._resolve(items)):
+            for result, row, resolved in zip(results, document_rows, self._resolve(items)):
                 result.update(resolved)
+                result["stance_target"] = attribution.stance_target(
+                    result["text"], result["content"], resolved["source_actor"], result.get("stance"),
+                    row["context"], self.actors)
             yield document, results
 
     def _result(self, row: dict, prediction: dict) -> dict:
@@ -451,7 +457,7 @@ def csv_columns(config) -> list[str]:
         if task in SENTENCE_TASKS:
             columns += [task] + [f"{task}_prob_{label}" for label in config.task_labels[task]]
     columns += [span_type.lower() for span_type in SPAN_FIELDS]
-    return columns + ["source_resolved", "source_actor", "anonymous"]
+    return columns + ["source_resolved", "source_actor", "anonymous", "stance_target"]
 
 
 def csv_row(result: dict) -> dict:

@@ -182,6 +182,9 @@ def render_markdown(report: dict, pictures: dict | None = None) -> str:
         lines += ["", "## Attribution", "", f"- source_actor accuracy: {_number(a['source_actor_accuracy'])} (n={a['n']})",
                   f"- source_resolved accuracy: {_number(a['source_resolved_accuracy'])} "
                   f"(n={a['source_resolved_n']}, case, articles and possessives ignored)"]
+        if a.get("stance_target_n"):
+            lines.append(f"- stance_target accuracy: {_number(a['stance_target_accuracy'])} "
+                         f"(n={a['stance_target_n']}, no target counts as a value)")
     if len(report.get("by_corpus", {})) > 1:
         lines += ["", "## By corpus", "", "| corpus | task | n | accuracy | macro-F1 | 95% CI |", "|---|---|---|---|---|---|"]
         for corpus, part in report["by_corpus"].items():
@@ -219,6 +222,8 @@ def comparison_rows(report: dict) -> dict[str, tuple[float | None, list | None]]
     if attribution:
         rows["source_actor accuracy"] = (attribution["source_actor_accuracy"], None)
         rows["source_resolved accuracy"] = (attribution.get("source_resolved_accuracy"), None)
+        if attribution.get("stance_target_n"):
+            rows["stance_target accuracy"] = (attribution["stance_target_accuracy"], None)
     return rows
 
 
