@@ -60,8 +60,22 @@ def cmd_select(args) -> int:
     for earlier in sorted(args.gold_dir.glob("selection-round*.json")):
         taken |= {a["article_id"] for a in json.loads(earlier.read_text(encoding="utf-8"))["articles"]}
     rule = SelectionRule()
-    chosen = select_by_rule(read_pool(args.corpora_dir), default_table(), rule, args.n, args.seed, taken)
-    record = selection_record("rule", rule, args.seed, chosen, round=args.round, excluded_earlier=len(taken))
+    rows = read_pool(args.corpora_dir)
+    if args.strategy == "rule":
+        chosen = select_by_rule(rows, default_table(), rule, args.n, args.seed, taken)
+        record = selection_record("rule", rule, args.seed, chosen, round=args.round, excluded_earlier=len(taken))
+    else:
+        from .inference import Labeler
+        from .selection import candidates, rank_by_uncertainty
+
+        # Uncertainty over the rule's eligible articles first: the rule keeps rounds on
+        # international relations, the model picks what it would learn most from.
+        eligible = {c.article_id for c in candidates(rows, default_table(), rule)}
+        pool = [row for row in rows if row["id"] in eligible] if args.within_rule else rows
+        chosen = rank_by_uncertainty(pool, Labeler.from_pretrained(args.model), taken, args.n)
+        record = selection_record("uncertainty", rule if args.within_rule else None, args.seed, chosen,
+                                  round=args.round, model=str(args.model), excluded_earlier=len(taken),
+                                  score="mean per sentence of stance + quote_type entropy (bits), x1000")
     path.parent.mkdir(parents=True, exist_ok=True)
     write_new_json(path, record)
     print(f"{path}: {len(chosen)} articles, {sum(c.sentences for c in chosen)} sentences")
@@ -217,6 +231,11 @@ def main(argv=None) -> int:
     p.add_argument("--round", type=int, required=True)
     p.add_argument("--n", type=int, default=40)
     p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--strategy", choices=("rule", "uncertainty"), default="rule",
+                   help="rule: the seeded round-1 rule; uncertainty: the articles a model is least sure about")
+    p.add_argument("--model", help="checkpoint for --strategy uncertainty (e.g. models/full)")
+    p.add_argument("--within-rule", action="store_true",
+                   help="rank only the articles the rule finds eligible (default: all politicsNews)")
     p.set_defaults(run=cmd_select)
     for name, run in (("packets", cmd_packets), ("disagreements", cmd_disagreements)):
         p = sub.add_parser(name)
@@ -235,4 +254,6 @@ def main(argv=None) -> int:
     p = sub.add_parser("agreement")
     p.set_defaults(run=cmd_agreement)
     args = parser.parse_args(argv)
+    if getattr(args, "strategy", None) == "uncertainty" and not args.model:
+        parser.error("--strategy uncertainty needs --model CHECKPOINT")
     return args.run(args)

@@ -131,3 +131,40 @@ def selection_record(strategy: str, rule: SelectionRule | None, seed: int, chose
         **extra,
         "articles": [asdict(c) for c in chosen],
     }
+
+
+def entropy(probabilities: dict[str, float]) -> float:
+    """Shannon entropy in bits of one prediction's label distribution."""
+    import math
+
+    return -sum(p * math.log2(p) for p in probabilities.values() if p > 0)
+
+
+def rank_by_uncertainty(rows: list[dict], labeler, exclude: set[str], n: int,
+                        tasks: tuple[str, ...] = ("stance", "quote_type")) -> list[Candidate]:
+    """The `n` articles of `rows` (not in `exclude`) whose sentences the model is least
+    sure about: mean over sentences of the summed entropy of `tasks`' predictions.
+
+    Args:
+        rows: ISOT rows (id, title, text).
+        labeler: a `quotestance.inference.Labeler`.
+        exclude: ISOT ids already annotated or selected.
+        n: how many articles to return.
+
+    Returns:
+        Candidates sorted by decreasing uncertainty, `relation_terms` holding the score
+        scaled by 1000 (an int, so the selection record stays plain JSON).
+    """
+    from .inference import Document
+
+    chosen = [row for row in rows if row["id"] not in exclude]
+    documents = [Document(doc_id_of(row["id"]), row["id"], text=row["text"]) for row in chosen]
+    scored = []
+    for row, (_, results) in zip(chosen, labeler.label_documents(documents)):
+        if not results:
+            continue
+        score = sum(sum(entropy(r[f"{t}_probs"]) for t in tasks if f"{t}_probs" in r) for r in results) / len(results)
+        scored.append((score, Candidate(row["id"], doc_id_of(row["id"]), row["title"], len(results),
+                                        relation_terms=round(1000 * score))))
+    scored.sort(key=lambda item: (-item[0], item[1].article_id))
+    return [candidate for _, candidate in scored[:n]]
