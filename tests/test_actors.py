@@ -151,3 +151,40 @@ def test_canonical_names():
     assert canonical("  a  senior   official, ") == "senior official"
     assert canonical("U.S. officials") == "U.S. officials"  # punctuation inside a name stays
     assert canonical(None) == ""
+
+
+def test_the_project_table_codes_every_state_by_name_demonym_and_capital():
+    from quotestance.actors import default_table, world_entries
+
+    table = default_table()
+    world = world_entries()
+    assert len({code for code in world.values()}) >= 240  # every ISO state and territory
+    for source, code in [("Colombian President Juan Manuel Santos", "COL"), ("Peru's foreign ministry", "PER"),
+                         ("Islamabad", "PAK"), ("Bogota", "COL"), ("officials in Canberra", "AUS"),
+                         ("the Kremlin", "RUS"), ("EU officials", "IGO")]:
+        assert table.lookup(source) == code, source
+    # Hand entries win over world names, and ambiguous world names are left out.
+    assert table.lookup("Rep. Jim Jordan") == "USA"
+    assert table.lookup("Georgia Governor Nathan Deal") == "OTHER"
+
+
+def test_a_table_without_world_stays_as_written(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("actors:\n  ZZZ:\n    - Zed\n")
+    assert ActorTable.from_yaml(path).lookup("Peru") == "OTHER"
+    path.write_text("world: atlas\nactors:\n  ZZZ:\n    - Zed\n")
+    with pytest.raises(ActorTableError, match="world: 'atlas' is not a known source"):
+        ActorTable.from_yaml(path)
+
+
+def test_stance_target_is_the_first_other_actor_in_the_content():
+    from quotestance.actors import default_table
+    from quotestance.attribution import stance_target
+
+    table = default_table()
+    text = "Trump said Pakistan doesn't do a damn thing for the United States."
+    content = [{"start": 11, "end": 65}]
+    assert stance_target(text, content, "USA", "conflictual", table=table) == "PAK"
+    assert stance_target(text, content, "USA", "neutral", table=table) is None
+    assert stance_target("He praised the deal.", [], "USA", "cooperative", "Talks with Mexico went well.",
+                         table) == "MEX"  # from the previous sentence when the sentence names no one

@@ -175,3 +175,21 @@ def test_agreement_and_disagreements_on_the_stored_double_annotations(root):
     assert identical["stance"]["kappa"] == 1.0 and disagreements(pairs[0][0], pairs[0][0]) == []
     found = sum(len(disagreements(a, b)) for a, b in pairs)
     assert found > 0  # two independent readings never agree on everything
+
+
+def test_uncertainty_ranks_articles_by_mean_entropy_and_skips_excluded(tiny_checkpoint, corpora_dir):
+    from quotestance.inference import Labeler
+    from quotestance.selection import entropy, rank_by_uncertainty
+
+    assert entropy({"a": 0.5, "b": 0.5}) == pytest.approx(1.0) and entropy({"a": 1.0, "b": 0.0}) == 0.0
+    rows = read_pool(corpora_dir)[:6]
+    labeler = Labeler.from_pretrained(tiny_checkpoint, actors=None)
+    ranked = rank_by_uncertainty(rows, labeler, {rows[0]["id"]}, n=3)
+    assert len(ranked) == 3 and rows[0]["id"] not in {c.article_id for c in ranked}
+    scores = [c.relation_terms for c in ranked]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+
+
+def test_the_full_config_trains_on_reuters_with_its_weight(root):
+    config = load_config(root / "configs" / "full.yaml")
+    assert "reuters" in config.data.sources and config.data.source_weights["reuters"] > 1
