@@ -16,17 +16,14 @@ import json
 import re
 from pathlib import Path
 
-from quotestance.errors import DataError
+from quotestance.errors import DataProblems
 from quotestance.labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, SPAN_FIELDS, STANCES
 from quotestance.schema import sentence_record
 from quotestance.segment import Segmenter, Sentence, contexts, read_article
 
 CORPUS = "seed"
-FIELDS = (
-    "doc_id",
-    "sent_index",
-    "text",
-    "is_caption",
+# The labels of one sentence, in the order of the guidelines (seed and Reuters files alike).
+LABEL_KEYS = (
     "quote_type",
     "source",
     "cue",
@@ -37,6 +34,7 @@ FIELDS = (
     "stance",
     "stance_target",
 )
+FIELDS = ("doc_id", "sent_index", "text", "is_caption", *LABEL_KEYS)
 # Annotation span lists and the record fields (labels.SPAN_FIELDS) they become.
 SPAN_LISTS = {"source": SPAN_FIELDS["SOURCE"], "cue": SPAN_FIELDS["CUE"], "content": SPAN_FIELDS["CONTENT"]}
 SPAN_KEYS = ("start", "end", "text")
@@ -45,14 +43,10 @@ ACTOR_CODE = re.compile(ACTOR_CODE_PATTERN)
 PREANNOTATE_HINT = "draft one with scripts/preannotate.py, then correct it by hand"
 
 
-class AnnotationError(DataError, ValueError):
+class AnnotationError(DataProblems):
     """One or more problems in annotation files; `errors` lists each message."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        count = len(self.errors)
-        header = f"{count} annotation problem{'s' if count != 1 else ''}:"
-        super().__init__("\n".join([header, *(f"  - {error}" for error in self.errors)]))
+    what = "annotation problem"
 
 
 def load_annotations(path: Path, sentences: list[Sentence]) -> list[dict]:

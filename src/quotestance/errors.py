@@ -37,6 +37,19 @@ class DataError(QuotestanceError):
     """A problem in the data a run reads (annotations, corpora, articles)."""
 
 
+class DataProblems(DataError, ValueError):
+    """Every problem found in a set of data files, one `file:line: what; fix` each, so
+    that a user fixes them all in one pass; `errors` is the list."""
+
+    what = "data problem"
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        count = len(self.errors)
+        header = f"{count} {self.what}{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([header, *(f"  - {error}" for error in self.errors)]))
+
+
 class OutputError(QuotestanceError, OSError):
     """An output path that cannot be written; raised before any work is done."""
 

@@ -31,23 +31,11 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from .annotations import SPAN_LISTS, _check_labels
+from .annotations import LABEL_KEYS, SPAN_LISTS, _check_labels
 from .atomic import write_text_atomic
-from .errors import DataError
+from .errors import DataProblems
 from .segment import Segmenter, Sentence, parse_article
 
-# Fields every annotator fills, in the order of the guidelines.
-LABEL_KEYS = (
-    "quote_type",
-    "source",
-    "cue",
-    "content",
-    "source_resolved",
-    "source_actor",
-    "anonymous",
-    "stance",
-    "stance_target",
-)
 SPAN_KEYS = tuple(SPAN_LISTS)  # source, cue, content
 # Fields compared with Cohen's kappa (categorical); the rest by exact agreement.
 KAPPA_FIELDS = ("quote_type", "stance", "source_actor", "stance_target", "anonymous")
@@ -57,14 +45,10 @@ EXACT_FIELDS = ("source", "cue", "content", "source_resolved")
 HASH_LENGTH = 12
 
 
-class GoldError(DataError, ValueError):
-    """A problem with a Reuters annotation file; `errors` lists each message (file:line: what, fix)."""
+class GoldError(DataProblems):
+    """Problems with Reuters annotation files; `errors` lists each (file:line: what; fix)."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        count = len(self.errors)
-        header = f"{count} Reuters annotation problem{'s' if count != 1 else ''}:"
-        super().__init__("\n".join([header, *(f"  - {error}" for error in self.errors)]))
+    what = "Reuters annotation problem"
 
 
 def sentence_hash(text: str) -> str:

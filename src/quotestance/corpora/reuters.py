@@ -18,7 +18,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataProblems
 from ..gold_rounds import LABEL_KEYS, SPAN_KEYS, sentence_hash
 from ..labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, SPAN_FIELDS, STANCES
 from ..schema import sentence_record
@@ -33,12 +33,10 @@ STORED_KEYS = ("article_id", "doc_id", "sent_index", "start", "end", "sha", "is_
 SPAN_RECORD_FIELDS = dict(zip(SPAN_KEYS, SPAN_FIELDS.values()))  # source -> source_spans, ...
 
 
-class ReutersGoldError(DataError, ValueError):
+class ReutersGoldError(DataProblems):
     """Problems in the Reuters gold files; `errors` lists each as `file:line: what; fix`."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("\n".join([f"{len(errors)} Reuters gold problem(s):", *(f"  - {e}" for e in errors)]))
+    what = "Reuters gold problem"
 
 
 def article_split(doc_id: str, seed: int) -> str:
