@@ -193,3 +193,18 @@ def test_uncertainty_ranks_articles_by_mean_entropy_and_skips_excluded(tiny_chec
 def test_the_full_config_trains_on_reuters_with_its_weight(root):
     config = load_config(root / "configs" / "full.yaml")
     assert "reuters" in config.data.sources and config.data.source_weights["reuters"] > 1
+
+
+def test_resolution_errors_are_listed_beside_label_errors():
+    from quotestance.report import misclassified
+
+    gold = [{"id": "r:1", "corpus": "reuters", "text": "Islamabad said it would help.", "quote_type": "indirect",
+             "stance": "cooperative", "source_actor": "PAK", "source_resolved": "Pakistan government",
+             "stance_target": "USA", "event_mode": None}]
+    prediction = {"id": "r:1", "quote_type": "indirect", "stance": "cooperative", "source_actor": "OTHER",
+                  "source_resolved": "Pakistan government", "stance_target": None,
+                  "source_spans": [{"start": 0, "end": 9}]}
+    errors = misclassified([prediction], gold)
+    assert [(e["task"], e["gold"], e["predicted"]) for e in errors] == [
+        ("source_actor", "PAK", "OTHER"), ("stance_target", "USA", None)]
+    assert errors[0]["predicted_source"] == ["Islamabad"]

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import yaml  # noqa: E402
 
 from .atomic import staged_directory  # noqa: E402
+from .attribution import canonical  # noqa: E402
 from .errors import QuotestanceError
 from .labels import SENTENCE_TASKS  # noqa: E402
 from .provenance import provenance  # noqa: E402
@@ -62,7 +63,8 @@ def write_report(report: dict, predictions: list[dict], gold: list[dict], out_di
 
 
 def misclassified(predictions: list[dict], gold: list[dict]) -> list[dict]:
-    """One line per wrong sentence label, the most confident mistakes first."""
+    """One line per wrong sentence label, the most confident mistakes first, then the
+    wrong source actors, speakers and stance targets (no confidence: resolved by rules)."""
     by_id = {p["id"]: p for p in predictions}
     errors = []
     for record in gold:
@@ -78,8 +80,31 @@ def misclassified(predictions: list[dict], gold: list[dict]) -> list[dict]:
                 "confidence": probabilities.get(got),
                 "gold_probability": probabilities.get(expected),
             })
+        errors.extend(_resolution_errors(record, prediction))
     errors.sort(key=lambda e: -(e["confidence"] if e["confidence"] is not None else 0.0))
     return errors
+
+
+def _resolution_errors(record: dict, prediction: dict) -> list[dict]:
+    """Wrong source actors, speakers and stance targets, where the gold labels them (seed,
+    reuters): who was taken for the speaker, and which actor code came out."""
+    found = []
+    if record.get("source_actor") is None:
+        return found
+    checks = [("source_actor", record["source_actor"], prediction.get("source_actor"))]
+    if record["source_actor"] != "NONE" and record.get("source_resolved"):
+        same = canonical(record["source_resolved"]).casefold() == canonical(prediction.get("source_resolved")).casefold()
+        checks.append(("source_resolved", record["source_resolved"],
+                       record["source_resolved"] if same else prediction.get("source_resolved")))
+    if record.get("stance") is not None:
+        checks.append(("stance_target", record.get("stance_target"), prediction.get("stance_target")))
+    for field, expected, got in checks:
+        if expected != got:
+            found.append({"id": record["id"], "corpus": record["corpus"], "task": field, "text": record["text"],
+                          "gold": expected, "predicted": got, "confidence": None, "gold_probability": None,
+                          "predicted_source": [record["text"][s["start"]:s["end"]]
+                                               for s in prediction.get("source_spans") or []]})
+    return found
 
 
 def _confusion_png(task: str, metrics: dict, folder: Path) -> str:
