@@ -208,4 +208,4 @@ def test_full_build_has_no_train_sentence_in_validation_or_test(root, corpora_di
     held_out = {normalise_text(t) for split in ("validation", "test") for t in data[split]["text"]}
     assert not held_out.intersection(normalise_text(t) for t in data["train"]["text"])
     assert stats["splits"]["train"]["polnear"]["sentences"] > 20000
-    assert set(data["test"]["corpus"]) == {"seed", "polnear", "plv", "cameo"}
+    assert set(data["test"]["corpus"]) == {"seed", "reuters", "polnear", "plv", "cameo"}
