@@ -25,8 +25,9 @@ from tqdm import tqdm
 from transformers.utils import logging as transformers_logging
 
 from quotestance.actors import DEFAULT_TABLE_PATH
-from quotestance.atomic import atomic_output, check_output_path
+from quotestance.atomic import atomic_output, check_output_folder, check_output_path
 from quotestance.errors import EXIT_FAILED, EXIT_USAGE, QuotestanceError, run_script
+from quotestance.html_view import render_site
 from quotestance.inference import (
     QUANTIZE_CHOICES,
     Labeler,
@@ -40,8 +41,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="checkpoint directory written by scripts/train.py")
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="article, folder, sentences .jsonl, or -")
-    parser.add_argument("--output", type=Path, help="output file (written whole or not at all); default stdout")
-    parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    parser.add_argument("--output", type=Path, help="output file (written whole or not at all); default stdout; "
+                        "for --format html, a folder for one page per article and index.html")
+    parser.add_argument("--format", choices=("jsonl", "csv", "html"), default="jsonl",
+                        help="html: the article view (quotestance.html_view), one page per article")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
     parser.add_argument("--quantize", choices=QUANTIZE_CHOICES, help="dynamic int8 on CPU: faster, see docs/inference.md")
@@ -50,6 +53,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
+    if args.format == "html" and args.output is None:
+        parser.error("--format html needs --output FOLDER (one page per article and an index.html)")
     return args
 
 
@@ -73,8 +78,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
     transformers_logging.disable_progress_bar()  # a bar for loading 40 tensors is noise
-    if args.output is not None:
-        check_output_path(args.output)  # before any reading or model work
+    if args.format == "html":
+        check_output_folder(args.output)  # before any reading or model work
+    elif args.output is not None:
+        check_output_path(args.output)
     documents, problems = read_inputs(args.inputs)
     for problem in problems:
         print(f"skipped: {problem}", file=sys.stderr)
@@ -91,6 +98,8 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
 
+    if args.format == "html":
+        return write_html(labeler, documents, args)
     labelled = 0
     progress = tqdm(total=0, unit="sentence", file=sys.stderr, disable=args.no_progress, delay=2)
     try:
@@ -117,6 +126,26 @@ def main(argv=None) -> int:
         progress.close()
     print(f"labelled {labelled} sentences from {len(documents)} documents"
           + (f" into {args.output}" if args.output else ""), file=sys.stderr)
+    return 0
+
+
+def write_html(labeler: Labeler, documents, args) -> int:
+    """One page per article and index.html in --output, each file written atomically."""
+    results = []
+    with tqdm(total=0, unit="sentence", file=sys.stderr, disable=args.no_progress, delay=2) as progress:
+        for document, labelled in labeler.label_documents(documents, progress=progress):
+            if not labelled:
+                print(f"skipped: {document.origin}: no sentences found in its text", file=sys.stderr)
+            results.extend(labelled)
+    if not results:
+        print("error: nothing could be labelled", file=sys.stderr)
+        return EXIT_FAILED
+    pages = render_site(results)
+    for name, page in pages.items():
+        with atomic_output(args.output / name) as stream:
+            stream.write(page)
+    print(f"labelled {len(results)} sentences from {len(documents)} documents into {len(pages) - 1} pages; "
+          f"open {args.output / 'index.html'}", file=sys.stderr)
     return 0
 
 

@@ -83,6 +83,15 @@ def check_output_path(path: str | Path, what: str = "--output") -> Path:
     return target
 
 
+def check_output_folder(path: str | Path, what: str = "--output") -> Path:
+    """A folder to write several outputs into: it exists as a folder or can be created."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{what} {path}: is a file; give a folder (it is created if missing)")
+    check_output_path(path / "index.html", what)
+    return path
+
+
 @contextmanager
 def atomic_output(path: str | Path, newline: str | None = None, what: str = "--output"):
     """Yield a text stream whose content replaces `path` only when the block succeeds."""

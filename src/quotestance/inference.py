@@ -240,7 +240,7 @@ class Labeler:
         # The context the model was trained with (segment.contexts: captions skipped),
         # unless the input gives its own.
         return [{"id": sentence_id, "doc_id": document.doc_id, "sent_index": s.sent_index,
-                 "text": s.text, "start": s.start, "end": s.end, "is_caption": s.is_caption,
+                 "paragraph_index": s.paragraph_index, "text": s.text, "start": s.start, "end": s.end, "is_caption": s.is_caption,
                  "context": context if own is None else own}
                 for sentence_id, s, context, own in zip(ids, sentences, contexts(sentences), given)]
 
@@ -280,7 +280,8 @@ class Labeler:
             yield document, results
 
     def _result(self, row: dict, prediction: dict) -> dict:
-        result = {key: row[key] for key in ("id", "doc_id", "sent_index", "text", "start", "end", "is_caption")}
+        result = {key: row[key] for key in ("id", "doc_id", "sent_index", "paragraph_index", "text", "start",
+                                            "end", "is_caption")}
         for task in SENTENCE_TASKS:
             if task in prediction:
                 result[task] = prediction[task]
