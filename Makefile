@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 TORCH_VERSION := 2.13.0
 CONFIG ?= configs/seed.yaml
 PIP_TORCH_ARGS ?=
+# apt-get needs root: as root (CI, these machines) nothing is prefixed; otherwise sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Written once everything is installed, so that a failed install is retried next time.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup data train test bench clean
+.PHONY: setup data train test bench clean browser
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +30,13 @@ data: setup
 train: data
 	$(BIN)/python scripts/train.py --config $(CONFIG)
 
-test: setup
+# Headless Chromium for the article-view test (Debian's packages; the test fails under
+# CI=true without it and skips elsewhere). Installed only where missing.
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 bench: setup
