@@ -464,12 +464,22 @@ def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dic
     return lines
 
 
-def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTable | None = None) -> list[Path]:
+def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTable | None = None,
+                         labeler=None, label_studio: bool = False) -> list[Path]:
     """One <doc_id>.jsonl per article, all or nothing: every article is drafted before
-    any file is written, and an existing file is never overwritten."""
+    any file is written, and an existing file is never overwritten.
+
+    Drafts come from the rule baseline, or from `labeler` (a `quotestance.inference.Labeler`)
+    when one is given. With `label_studio`, each article also gets `<doc_id>.tasks.json`:
+    Label Studio tasks carrying the draft as predictions, scored with the model's
+    probabilities (quotestance.label_studio). Returns the .jsonl paths.
+    """
+    from .label_studio import to_tasks
+
     output_dir = Path(output_dir)
     targets = _draft_targets(paths, output_dir)
-    existing = [str(t) for t in targets if t.exists()]
+    extra = {t.with_suffix(".tasks.json"): a for t, a in targets.items()} if label_studio else {}
+    existing = [str(t) for t in [*targets, *extra] if t.exists()]
     if existing:
         raise FileExistsError(
             f"refusing to overwrite existing annotation files: {', '.join(existing)}; "
@@ -479,14 +489,46 @@ def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTa
     drafts = {}
     for target, article in targets.items():
         try:
-            lines = preannotate_article(article, table)
+            if labeler is None:
+                lines, probabilities = preannotate_article(article, table), None
+            else:
+                lines, probabilities = model_preannotate_article(article, labeler)
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             raise ValueError(f"{article}: cannot be drafted ({reason}); nothing was written: "
                              "fix the article or leave it out, and rerun") from error
         drafts[target] = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+        if label_studio:
+            origin = "quotestance rule baseline" if labeler is None else f"quotestance model {labeler.config.name_or_path}"
+            tasks = to_tasks(lines, kind="predictions", model_version=origin, probabilities=probabilities)
+            drafts[target.with_suffix(".tasks.json")] = json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"
     _write_new_files(drafts, output_dir)
     return list(targets)
+
+
+def model_preannotate_article(path: Path, labeler) -> tuple[list[dict], list[dict]]:
+    """An article drafted by a trained model: gold-format lines and, per line, the
+    probabilities of quote_type and stance (for Label Studio scores)."""
+    article = read_article(path)
+    results = labeler.label_article(article.text, doc_id=article.doc_id)
+    lines, probabilities = [], []
+    for result in results:
+        attributed = result["quote_type"] != "none"
+        lines.append({
+            "doc_id": article.doc_id, "sent_index": result["sent_index"], "text": result["text"],
+            "is_caption": result["is_caption"], "quote_type": result["quote_type"],
+            "source": result["source"] if attributed else [],
+            "cue": result["cue"] if attributed else [],
+            "content": result["content"] if attributed else [],
+            "source_resolved": result["source_resolved"] if attributed else None,
+            "source_actor": result["source_actor"] if attributed else "NONE",
+            "anonymous": bool(result["anonymous"]) if attributed else False,
+            "stance": result["stance"],
+            "stance_target": result.get("stance_target") if result["stance"] != "neutral" else None,
+        })
+        probabilities.append({task: result[f"{task}_probs"] for task in ("quote_type", "stance")
+                              if f"{task}_probs" in result})
+    return lines, probabilities
 
 
 def _draft_targets(paths: Iterable[Path], output_dir: Path) -> dict[Path, Path]:
