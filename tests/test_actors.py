@@ -188,3 +188,27 @@ def test_stance_target_is_the_first_other_actor_in_the_content():
     assert stance_target(text, content, "USA", "neutral", table=table) is None
     assert stance_target("He praised the deal.", [], "USA", "cooperative", "Talks with Mexico went well.",
                          table) == "MEX"  # from the previous sentence when the sentence names no one
+
+
+def test_unnamed_legislators_take_the_article_actor_and_names_their_title(table):
+    from quotestance.actors import default_table
+
+    world = default_table()
+    lead = "The Trump administration briefed staff on Saudi Arabia, congressional aides said."
+    assert world.lookup("congressional aides", context="", sentence=lead) == "USA"
+    assert world.lookup("Russian lawmakers", context=lead) == "RUS"  # a named state wins over the context
+    items = [{"text": "U.S. Ambassador Woody Johnson opened the embassy.", "source": None, "quote_type": "none"},
+             {"text": "It is a new era, Johnson said.", "source": "Johnson", "quote_type": "direct"}]
+    assert resolve_sources(items, world)[1] == {"source_resolved": "Woody Johnson", "source_actor": "USA",
+                                                "anonymous": False}
+
+
+def test_full_name_drops_appositions_role_nouns_and_never_crosses_a_sentence(table):
+    article = ("U.S. Energy Secretary Rick Perry spoke. Officials met at the White House. Russia said no. "
+               "Thomas Cochran, a partner, agreed.")
+    assert full_name("U.S. Energy Secretary Rick Perry", article, table) == "Rick Perry"
+    assert full_name("Cochran, who is a scientist", article, table) == "Thomas Cochran"
+    assert full_name("Woody Johnson, Trump’s appointed U.S. ambassador", article, table) == "Woody Johnson"
+    assert full_name("National Mining Association spokesperson Luke Popovich", article, table) == "Luke Popovich"
+    assert full_name("Russia", article, table) == "Russia"  # not "White House. Russia"
+    assert full_name("President-elect Donald Trump", article, table) == "Donald Trump"

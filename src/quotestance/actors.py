@@ -33,7 +33,9 @@ RESERVED_CODES = {OTHER, NONE}
 GENERIC_SOURCE_WORDS = re.compile(
     r"\b(?:officials?|administration|ministry|ministers?|government|spokes(?:man|woman|person)"
     r"|diplomats?|envoys?|president|secretary|authorities|department|office|embassy|military"
-    r"|army|sources?|statement)\b",
+    r"|army|sources?|statement|aides?|staff(?:ers?)?|lawmakers?|legislators?|senators?|sen\."
+    r"|representatives?|rep\.|congress(?:wo)?m[ae]n|congressional|committee|parliament(?:arians?)?"
+    r"|mps?|deputies|ambassadors?|governor|attorney general|prosecutors?|investigators?|agency)(?!\w)",
     re.IGNORECASE,
 )
 # Curly and straight apostrophes are the same letter to a reader.
@@ -110,22 +112,26 @@ class ActorTable:
         best = max(found, key=lambda m: (m.end - m.start, -m.start))
         return best.code
 
-    def lookup(self, source_text: str | None, context: str | None = None) -> str:
+    def lookup(self, source_text: str | None, context: str | None = None, sentence: str | None = None) -> str:
         """The source's code: NONE without a source, OTHER when neither it nor its context says.
 
-        `context` (the article before the sentence, say) is consulted only for an unnamed
-        official or institution ("the ministry"), whose affiliation is the first actor the
-        context names: news stories name their main actor first.
+        `context` (the article before the sentence, say), then `sentence`, is consulted only
+        for an unnamed official, legislator or institution ("the ministry", "congressional
+        aides"), whose affiliation is the first actor the context names: news stories name
+        their main actor first.
         """
         if source_text is None or not source_text.strip():
             return NONE
         code = self.code_of(source_text)
         if code is not None:
             return code
-        if context and GENERIC_SOURCE_WORDS.search(source_text):
-            found = self.matches(context)
-            if found:
-                return found[0].code
+        if GENERIC_SOURCE_WORDS.search(source_text):
+            # The article before the sentence first, then the sentence itself (a lead
+            # sentence's "congressional aides said" has nothing before it).
+            for place in (context, sentence):
+                found = self.matches(place) if place else []
+                if found:
+                    return found[0].code
         return OTHER
 
 

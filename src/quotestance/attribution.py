@@ -31,7 +31,7 @@ TITLE_WORDS = {
     "king", "queen", "crown", "prince", "mr.", "mrs.", "ms.", "dr.", "deputy", "chief", "new",
     "former", "acting", "interior", "finance", "army", "commander", "mayor", "judge", "justice",
     "attorney", "director", "head", "house", "speaker", "national", "security", "adviser",
-    "advisor", "u.s.", "u.n.", "the", "a", "an",
+    "advisor", "u.s.", "u.n.", "the", "a", "an", "president-elect", "outgoing", "incoming",
 }
 # A run of capitalised words (with "bin", "al" and the like inside names).
 CAPITALISED_RUN = r"(?:[A-Z][\w.'’-]*\s+(?:(?:bin|al|de|van|von|der)\s+)?)*"
@@ -52,6 +52,13 @@ ANONYMOUS_HEAD = re.compile(
 )
 PLURAL_SOURCE = re.compile(r"\b(?:\w+s|people|police|militants|Taliban)$", re.IGNORECASE)
 PUNCTUATION_EDGES = " \t\n,.;:“”\"'’"
+# Role nouns written before a name in lower case ("spokesperson Luke Popovich").
+ROLE_WORDS = {"spokesperson", "spokesman", "spokeswoman", "delegate", "adviser", "advisor", "lawyer",
+              "attorney", "aide", "economist", "analyst", "professor", "executive", "founder", "partner",
+              "strategist", "researcher", "official", "envoy", "ambassador", "director", "chairman",
+              "president", "secretary", "minister", "senator", "representative", "leader", "head"}
+# A full stop after a lower-case word and a space: the end of a sentence, not "U.S. ".
+SENTENCE_END = re.compile(r"(?<=[a-z]{2})\.\s+")
 
 
 def _is_pronoun(text: str) -> bool:
@@ -64,7 +71,7 @@ def full_name(name: str, article_text: str, table: ActorTable | None = None) -> 
     "Trump" with "U.S. President Donald Trump" in the article is "Donald Trump"; a
     source that is not a bare name ("the official") is returned as written.
     """
-    name = name.strip(PUNCTUATION_EDGES)
+    name = _head_of_source(name.strip(PUNCTUATION_EDGES))
     tokens = name.split()
     # Only proper names are expanded: every word capitalised.
     if not tokens or not all(t[0].isupper() for t in tokens):
@@ -76,11 +83,29 @@ def full_name(name: str, article_text: str, table: ActorTable | None = None) -> 
     best = " ".join(stripped)
     pattern = re.compile(rf"({CAPITALISED_RUN}){re.escape(surname)}(?![\w])")
     for match in pattern.finditer(article_text):
-        candidate = _strip_titles((match.group(1) + surname).split(), table)
+        # A run of capitalised words never crosses a sentence end ("White House. Russia").
+        run = SENTENCE_END.split(match.group(1) + surname)[-1]
+        candidate = _strip_titles(run.split(), table)
         if len(candidate) > len(best.split()) and candidate[-len(stripped):] == stripped:
             best = " ".join(candidate)
             break  # the first fuller mention is how the article introduces the person
     return best
+
+
+def _head_of_source(source: str) -> str:
+    """A source span without its apposition or relative clause, and a name without the
+    title or description before it: "Woody Johnson, Trump's ambassador" and "Cochran,
+    who is ..." keep the name; "National Mining Association spokesperson Luke Popovich"
+    and "Convention delegate Diana Denman" keep the trailing name."""
+    head = re.split(r",\s|\s\(|\s—\s", source, maxsplit=1)[0].strip(PUNCTUATION_EDGES)
+    if head and head != source and head.split()[0][:1].isupper():
+        source = head
+    tokens = source.split()
+    lower = [i for i, t in enumerate(tokens) if not t[:1].isupper()]
+    if lower and 2 <= len(tokens) - lower[-1] - 1 <= 3 and tokens[lower[-1]].lower() in ROLE_WORDS:
+        # Two or three capitalised words after a role noun: the person's name.
+        return " ".join(tokens[lower[-1] + 1:])
+    return source
 
 
 def _strip_titles(tokens: list[str], table: ActorTable | None) -> list[str]:
@@ -88,6 +113,10 @@ def _strip_titles(tokens: list[str], table: ActorTable | None) -> list[str]:
     tokens = [t.rstrip(",") for t in tokens]
     if tokens:
         tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])
+    # The last title word ("U.S. Energy Secretary Rick Perry") ends the title.
+    titles = [i for i, t in enumerate(tokens[:-1]) if t.lower() in TITLE_WORDS]
+    if titles:
+        tokens = tokens[titles[-1] + 1:]
     while len(tokens) > 1:
         word = tokens[0]
         is_title = word.lower() in TITLE_WORDS
@@ -158,9 +187,11 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
             resolved = _coreferent(source, named, preceding, table) or full_name(source, article_text, table)
             if resolved == source.strip(PUNCTUATION_EDGES):
                 resolved = canonical(source)
-            actor = table.lookup(source, context=preceding) if table else NONE
+            actor = table.lookup(source, context=preceding, sentence=sentence["text"]) if table else NONE
             if table and actor == OTHER and resolved != source:
-                actor = table.lookup(resolved, context=preceding)
+                actor = table.lookup(resolved, context=preceding, sentence=sentence["text"])
+            if table and actor == OTHER:
+                actor = _code_by_title(resolved, article_text, preceding, sentence["text"], table) or actor
             named.append({"resolved": resolved, "actor": actor, "source": source})
         elif source:
             antecedent = _antecedent(named, source.strip(PUNCTUATION_EDGES).lower())
@@ -168,7 +199,7 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
                 resolved, actor = antecedent["resolved"], antecedent["actor"]
             else:
                 resolved = source
-                actor = table.lookup(source, context=preceding) if table else NONE
+                actor = table.lookup(source, context=preceding, sentence=sentence["text"]) if table else NONE
         elif quote_type not in (None, "none"):
             if opens_unclosed_quotation(sentence["text"]):
                 cataphoric.append((index, named[-1] if named else None))
@@ -187,6 +218,25 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
             results[index] = {"source_resolved": speaker_before["resolved"],
                               "source_actor": speaker_before["actor"]}
     return results
+
+
+def _code_by_title(name: str, article_text: str, preceding: str, sentence: str, table: ActorTable) -> str | None:
+    """The code of the title the article gives a person where it first names them
+    ("U.S. Ambassador Woody Johnson", "Democratic Senator Dianne Feinstein"), for a
+    source known by name only ("Johnson said"); None when the title says nothing."""
+    words = name.split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return None
+    position = article_text.find(name)
+    if position <= 0:
+        return None
+    # The words just before the name, within its clause.
+    before = re.split(r"[.;:!?]\s|,\s|\(|—", article_text[max(0, position - 80):position])[-1]
+    title = " ".join(before.split()[-5:])
+    if not title:
+        return None
+    code = table.lookup(title, context=preceding, sentence=sentence)
+    return code if code not in (OTHER, NONE) else None
 
 
 def _coreferent(source: str, named: list[dict], preceding: str, table: ActorTable | None) -> str | None:
