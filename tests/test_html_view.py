@@ -80,7 +80,7 @@ def test_predict_writes_a_page_per_article_and_an_index(site):
 
 
 def test_the_seed_page_in_headless_chromium(site, tiny_checkpoint, seed_article_path):
-    selenium = pytest.importorskip("selenium", reason="selenium is in the dev extra")
+    pytest.importorskip("selenium", reason="selenium is in the dev extra")
     from selenium.webdriver import Chrome, ChromeOptions
     from selenium.webdriver.chrome.service import Service
 

@@ -9,7 +9,12 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from quotestance.label_studio import LabelStudioError, from_export, labeling_config, to_tasks
+from quotestance.label_studio import (
+    LabelStudioError,
+    from_export,
+    labeling_config,
+    to_tasks,
+)
 
 SEED = "000_1297e1fb3493ea23"
 

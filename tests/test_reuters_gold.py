@@ -23,7 +23,13 @@ from quotestance.gold_rounds import (
     stored_lines,
     write_new,
 )
-from quotestance.selection import SelectionRule, candidates, doc_id_of, read_pool, select_by_rule
+from quotestance.selection import (
+    SelectionRule,
+    candidates,
+    doc_id_of,
+    read_pool,
+    select_by_rule,
+)
 
 pytestmark = pytest.mark.corpora
 
