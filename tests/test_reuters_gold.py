@@ -190,7 +190,7 @@ def test_uncertainty_ranks_articles_by_mean_entropy_and_skips_excluded(tiny_chec
     assert entropy({"a": 0.5, "b": 0.5}) == pytest.approx(1.0) and entropy({"a": 1.0, "b": 0.0}) == 0.0
     rows = read_pool(corpora_dir)[:6]
     labeler = Labeler.from_pretrained(tiny_checkpoint, actors=None)
-    ranked = rank_by_uncertainty(rows, labeler, {rows[0]["id"]}, n=3)
+    ranked = rank_by_uncertainty(rows, labeler, {rows[0]["id"]}, n=3, sentences=(1, 1000))
     assert len(ranked) == 3 and rows[0]["id"] not in {c.article_id for c in ranked}
     scores = [c.relation_terms for c in ranked]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0

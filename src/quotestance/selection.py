@@ -141,7 +141,8 @@ def entropy(probabilities: dict[str, float]) -> float:
 
 
 def rank_by_uncertainty(rows: list[dict], labeler, exclude: set[str], n: int,
-                        tasks: tuple[str, ...] = ("stance", "quote_type")) -> list[Candidate]:
+                        tasks: tuple[str, ...] = ("stance", "quote_type"),
+                        sentences: tuple[int, int] = (8, 45)) -> list[Candidate]:
     """The `n` articles of `rows` (not in `exclude`) whose sentences the model is least
     sure about: mean over sentences of the summed entropy of `tasks`' predictions.
 
@@ -150,6 +151,9 @@ def rank_by_uncertainty(rows: list[dict], labeler, exclude: set[str], n: int,
         labeler: a `quotestance.inference.Labeler`.
         exclude: ISOT ids already annotated or selected.
         n: how many articles to return.
+        sentences: the article lengths considered, as in the rule: a mean over one to
+            five sentences is noise (on the ISOT pool, ranking all lengths picked 40
+            articles of 262 sentences, mostly one-paragraph briefs).
 
     Returns:
         Candidates sorted by decreasing uncertainty, `relation_terms` holding the score
@@ -161,7 +165,7 @@ def rank_by_uncertainty(rows: list[dict], labeler, exclude: set[str], n: int,
     documents = [Document(doc_id_of(row["id"]), row["id"], text=row["text"]) for row in chosen]
     scored = []
     for row, (_, results) in zip(chosen, labeler.label_documents(documents)):
-        if not results:
+        if not sentences[0] <= len(results) <= sentences[1]:
             continue
         score = sum(sum(entropy(r[f"{t}_probs"]) for t in tasks if f"{t}_probs" in r) for r in results) / len(results)
         scored.append((score, Candidate(row["id"], doc_id_of(row["id"]), row["title"], len(results),
