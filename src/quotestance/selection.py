@@ -129,7 +129,8 @@ def selection_record(strategy: str, rule: SelectionRule | None, seed: int, chose
         "rule": asdict(rule) if rule else None,
         "seed": seed,
         **extra,
-        "articles": [asdict(c) for c in chosen],
+        # No title: the project ships no Reuters text, only ids (a title is the article's).
+        "articles": [{k: v for k, v in asdict(c).items() if k != "title"} for c in chosen],
     }
 
 
