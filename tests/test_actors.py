@@ -212,3 +212,8 @@ def test_full_name_drops_appositions_role_nouns_and_never_crosses_a_sentence(tab
     assert full_name("National Mining Association spokesperson Luke Popovich", article, table) == "Luke Popovich"
     assert full_name("Russia", article, table) == "Russia"  # not "White House. Russia"
     assert full_name("President-elect Donald Trump", article, table) == "Donald Trump"
+
+
+def test_a_relative_pronoun_tagged_with_the_source_is_not_part_of_the_name(table):
+    assert full_name("who Washington", "U.S. officials have long been pushing Pakistan.", table) == "Washington"
+    assert full_name("who", "He said so.", table) == "who"  # a pronoun alone is kept for resolution

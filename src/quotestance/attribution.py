@@ -97,6 +97,9 @@ def _head_of_source(source: str) -> str:
     title or description before it: "Woody Johnson, Trump's ambassador" and "Cochran,
     who is ..." keep the name; "National Mining Association spokesperson Luke Popovich"
     and "Convention delegate Diana Denman" keep the trailing name."""
+    # A span that took the relative pronoun before its source ("who Washington says"):
+    # the pronoun is not part of the name.
+    source = re.sub(r"^(?:who|which|that|whom)\s+(?=\S)", "", source, flags=re.IGNORECASE)
     head = re.split(r",\s|\s\(|\s—\s", source, maxsplit=1)[0].strip(PUNCTUATION_EDGES)
     if head and head != source and head.split()[0][:1].isupper():
         source = head
