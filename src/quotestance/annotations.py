@@ -166,26 +166,22 @@ def seed_records(raw_dir: Path, annotations_dir: Path, segmenter: Segmenter | No
 
 
 def _records(sentences: list[Sentence], annotations: list[dict]) -> list[dict]:
-    records = []
-    for sentence, annotation, context in zip(sentences, annotations, contexts(sentences)):
-        spans = {
-            field: [{"start": span["start"], "end": span["end"]} for span in annotation[name]]
-            for name, field in SPAN_LISTS.items()
-        }
-        records.append(
-            sentence_record(
-                CORPUS, sentence, context, split="",
-                quote_type=annotation["quote_type"],
-                spans_labelled=True,
-                source_resolved=annotation["source_resolved"],
-                source_actor=annotation["source_actor"],
-                anonymous=annotation["anonymous"],
-                stance=annotation["stance"],
-                stance_target=annotation["stance_target"],
-                **spans,
-            )
-        )
-    return records
+    return [annotated_record(CORPUS, sentence, context, "", annotation)
+            for sentence, annotation, context in zip(sentences, annotations, contexts(sentences))]
+
+
+def annotated_record(corpus: str, sentence: Sentence, context: str, split: str, annotation: dict) -> dict:
+    """The schema record of one annotated sentence (seed or Reuters gold line).
+
+    Spans are the annotation's `source` / `cue` / `content` lists of {start, end}; a
+    span list that is None (left unset by an adjudicator) makes `spans_labelled` False,
+    and every other None label stays unset.
+    """
+    spans_known = all(annotation[name] is not None for name in SPAN_LISTS)
+    spans = {field: [{"start": span["start"], "end": span["end"]} for span in annotation[name] or []]
+             for name, field in SPAN_LISTS.items()}
+    labels = {key: annotation[key] for key in LABEL_KEYS if key not in SPAN_LISTS}
+    return sentence_record(corpus, sentence, context, split, spans_labelled=spans_known, **labels, **spans)
 
 
 def _check_fields(annotation: dict) -> list[str]:

@@ -18,10 +18,10 @@ import hashlib
 import json
 from pathlib import Path
 
+from ..annotations import annotated_record
 from ..errors import DataProblems
 from ..gold_rounds import LABEL_KEYS, SPAN_KEYS, sentence_hash
-from ..labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, SPAN_FIELDS, STANCES
-from ..schema import sentence_record
+from ..labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, STANCES
 from ..segment import Segmenter, contexts, parse_article
 from ..selection import doc_id_of, read_pool
 
@@ -30,7 +30,6 @@ CORPUS = "reuters"
 # for a report with intervals, and a validation share for picking the best epoch.
 SPLIT_SHARES = (("train", 0.7), ("validation", 0.1), ("test", 0.2))
 STORED_KEYS = ("article_id", "doc_id", "sent_index", "start", "end", "sha", "is_caption", *LABEL_KEYS)
-SPAN_RECORD_FIELDS = dict(zip(SPAN_KEYS, SPAN_FIELDS.values()))  # source -> source_spans, ...
 
 
 class ReutersGoldError(DataProblems):
@@ -101,18 +100,7 @@ def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: i
                 errors += [f"{where}: {p}" for p in problems]
                 continue
             masked += sum(line[k] is None for k in ("quote_type", "stance", "source_actor", "anonymous"))
-            spans_known = all(line[k] is not None for k in SPAN_KEYS)
-            records.append(sentence_record(
-                CORPUS, sentence, context, split,
-                quote_type=line["quote_type"],
-                spans_labelled=spans_known,
-                **{SPAN_RECORD_FIELDS[k]: (line[k] or []) for k in SPAN_KEYS},
-                source_resolved=line["source_resolved"],
-                source_actor=line["source_actor"],
-                anonymous=line["anonymous"],
-                stance=line["stance"],
-                stance_target=line["stance_target"],
-            ))
+            records.append(annotated_record(CORPUS, sentence, context, split, line))
     if errors:
         raise ReutersGoldError(errors)
     return records, {"articles": len(files), "articles_per_split": dict(sorted(splits.items())),
