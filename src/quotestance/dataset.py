@@ -340,7 +340,11 @@ def _reuters_card(stats: dict) -> list[str]:
             kappa = value.get("kappa")
             lines.append(f"| {field} | {'' if kappa is None else f'{kappa:.3f}'} | {value['agreement']:.3f} |")
     lines += ["", "Spans and source_resolved are compared exactly (every offset, the same name string), "
-              "so their agreement is a raw rate, not a kappa.", ""]
+              "so their agreement is a raw rate, not a kappa.", "",
+              "Who annotated: separate AI assistant sessions, one per batch of five articles and role, "
+              "each given only the guidelines, the seed example and its packet (docs/reuters-annotation.md). "
+              "They are instances of one model, so these kappas are likely higher than two human coders "
+              "would reach: read them as agreement between independent readings of the guidelines.", ""]
     return lines
 
 
