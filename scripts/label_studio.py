@@ -13,8 +13,8 @@ import argparse
 import json
 from pathlib import Path
 
-from quotestance.atomic import write_text_atomic
-from quotestance.baseline import _write_new_files
+from quotestance.annotations import json_lines
+from quotestance.atomic import write_new_files, write_text_atomic
 from quotestance.errors import DataProblems, run_script
 from quotestance.label_studio import from_export, labeling_config, to_tasks
 
@@ -26,12 +26,9 @@ class ReadError(DataProblems):
 def _read_lines(paths: list[Path]) -> list[dict]:
     lines, problems = [], []
     for path in paths:
-        for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
-            if text.strip():
-                try:
-                    lines.append(json.loads(text))
-                except json.JSONDecodeError as error:
-                    problems.append(f"{path}:{number}: not valid JSON ({error.msg}); one gold line per row")
+        objects, errors = json_lines(path)
+        lines += [line for _, line in objects]
+        problems += errors
     if problems:
         raise ReadError(problems)
     return lines
@@ -73,7 +70,10 @@ def main() -> int:
         if existing:
             raise ReadError([f"{path}: exists; gold files are never overwritten (move it away first)"
                              for path in existing])
-        _write_new_files(files, args.output)
+        try:
+            write_new_files(files, args.output)
+        except FileExistsError as error:  # appeared after the check above
+            raise ReadError([str(error)]) from None
         for path in files:
             print(f"wrote {path}")
     return 0

@@ -49,6 +49,31 @@ class AnnotationError(DataProblems):
     what = "annotation problem"
 
 
+def json_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Every non-blank line of a JSONL file as (line number, object), and one
+    `file:line: what; fix` message per line that is not a JSON object. Lines are split on
+    "\n" only (a U+2028 inside a string is not a line break)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [f"{path}: cannot read ({error}); it must be UTF-8 JSONL"]
+    objects, errors = [], []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            errors.append(f"{path}:{number}: not valid JSON ({error.msg} at column {error.colno}); fix the syntax")
+            continue
+        if not isinstance(item, dict):
+            errors.append(f"{path}:{number}: a line must be a JSON object")
+            continue
+        objects.append((number, item))
+    return objects, errors
+
+
 def load_annotations(path: Path, sentences: list[Sentence]) -> list[dict]:
     """Read one article's annotation file and check it against its segmented sentences.
 
@@ -110,7 +135,7 @@ def load_annotations(path: Path, sentences: list[Sentence]) -> list[dict]:
         drift = _check_sentence(annotation, sentences[index])
         # Spans of a drifted line would all be reported against the wrong text: the
         # drift message alone says to re-check the whole line.
-        problems = drift or _check_labels(annotation)
+        problems = drift or label_problems(annotation)
         errors.extend(f"{where}: {message}" for message in problems)
 
     for sentence in sentences:
@@ -220,7 +245,10 @@ def _check_sentence(annotation: dict, sentence: Sentence) -> list[str]:
     return problems
 
 
-def _check_labels(annotation: dict) -> list[str]:
+def label_problems(annotation: dict) -> list[str]:
+    """What is wrong with one annotation line's labels and spans (spans as {start, end,
+    text}), as messages with their fix; [] when it is consistent. Used for seed, Reuters
+    and Label Studio lines alike."""
     problems = []
     quote_type, stance = annotation["quote_type"], annotation["stance"]
     actor, target = annotation["source_actor"], annotation["stance_target"]

@@ -194,3 +194,30 @@ def _restore_interrupted_swap(final: Path) -> None:
         _discard(aside)
     for trash in final.parent.glob(f".{final.name}.trash-*"):
         shutil.rmtree(trash, ignore_errors=True)
+
+
+def write_new_files(texts: dict[Path, str], output_dir: Path) -> None:
+    """Write every file of `texts` (paths inside `output_dir`), or none, never replacing
+    one: each is written whole in a staging folder, then hard-linked into place, which
+    fails (FileExistsError) rather than replace a file that appeared meanwhile. Drafts,
+    gold annotations and their imports are written this way."""
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".new-files-", dir=output_dir))
+    placed: list[Path] = []
+    try:
+        for target, text in texts.items():
+            staged = staging / target.name
+            write_text_atomic(staged, text)
+            try:
+                os.link(staged, target)
+            except FileExistsError:
+                raise FileExistsError(f"refusing to overwrite {target}, written meanwhile by "
+                                      "something else; move it away and rerun") from None
+            placed.append(target)
+    except BaseException:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

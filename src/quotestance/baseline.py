@@ -17,16 +17,13 @@ articles (scripts/preannotate.py) for a person to correct.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .actors import ActorTable, default_table
-from .atomic import write_text_atomic
+from .atomic import write_new_files
 from .attribution import PRONOUNS, resolve_sources
 from .attribution import stance_target as resolve_stance_target
 from .labels import EVENT_MODES, QUOTE_TYPES, STANCES
@@ -502,7 +499,7 @@ def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTa
             origin = "quotestance rule baseline" if labeler is None else f"quotestance model {labeler.config.name_or_path}"
             tasks = to_tasks(lines, kind="predictions", model_version=origin, probabilities=probabilities)
             drafts[target.with_suffix(".tasks.json")] = json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"
-    _write_new_files(drafts, output_dir)
+    write_new_files(drafts, output_dir)
     return list(targets)
 
 
@@ -549,29 +546,3 @@ def _draft_targets(paths: Iterable[Path], output_dir: Path) -> dict[Path, Path]:
                 )
             targets[target] = article
     return targets
-
-
-def _write_new_files(texts: dict[Path, str], output_dir: Path) -> None:
-    """Write every file, or none: each is written whole beside its target, then hard-linked
-    into place, which fails rather than replace a file that appeared meanwhile."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".preannotate-", dir=output_dir))
-    placed: list[Path] = []
-    try:
-        for target, text in texts.items():
-            staged = staging / target.name
-            write_text_atomic(staged, text)
-            # The temporary file is private (mkstemp); a draft is an ordinary file.
-            staged.chmod(0o644)
-            try:
-                os.link(staged, target)
-            except FileExistsError:
-                raise FileExistsError(f"refusing to overwrite {target}, written meanwhile by "
-                                      "something else; move it away and rerun") from None
-            placed.append(target)
-    except BaseException:
-        for target in placed:
-            target.unlink(missing_ok=True)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

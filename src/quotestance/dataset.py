@@ -317,10 +317,9 @@ def dataset_card(config: Config, stats: dict) -> str:
 def gold_agreement(annotations_dir: Path) -> dict:
     """Cohen's kappa per field before adjudication, over articles with both annotations,
     and the number of adjudicated decisions."""
-    from .gold_rounds import agreement, read_stored
+    from .gold_rounds import agreement, double_annotations
 
-    pairs = [(read_stored(a), read_stored(annotations_dir / "b" / a.name))
-             for a in sorted((annotations_dir / "a").glob("*.jsonl")) if (annotations_dir / "b" / a.name).exists()]
+    pairs = double_annotations(annotations_dir)
     log = annotations_dir / "adjudication.jsonl"
     decisions = sum(1 for line in log.read_text(encoding="utf-8").split("\n") if line) if log.exists() else 0
     return {"articles": len(pairs), **agreement(pairs), "adjudicated_decisions": decisions}

@@ -8,17 +8,19 @@ import sys
 from pathlib import Path
 
 from .actors import default_table
-from .annotations import _check_labels
+from .annotations import json_lines, label_problems
+from .atomic import write_new_files
 from .gold_rounds import (
     LABEL_KEYS,
     SPAN_KEYS,
     GoldError,
-    _resolve_spans,
     agreement,
     check_filled,
     disagreements,
+    double_annotations,
     packet_article,
     read_stored,
+    resolve_spans,
     stored_lines,
     write_new,
 )
@@ -83,9 +85,10 @@ def cmd_select(args) -> int:
 
 
 def write_new_json(path: Path, record: dict) -> None:
-    if path.exists():
-        raise GoldError([f"{path}: exists; never overwritten"])
-    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        write_new_files({path: json.dumps(record, indent=1, ensure_ascii=False) + "\n"}, path.parent)
+    except FileExistsError:
+        raise GoldError([f"{path}: exists; a selection is never overwritten"]) from None
 
 
 def cmd_packets(args) -> int:
@@ -164,11 +167,11 @@ def cmd_adjudicate(args) -> int:
         b = read_stored(args.gold_dir / "b" / f"{doc_id}.jsonl")
         disputes = {(d["sent_index"], d["field"]): d for d in disagreements(a, b)}
         decisions = {}
-        errors = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
-            if not line.strip():
+        lines, errors = json_lines(path)
+        for number, d in lines:
+            if not {"sent_index", "field", "final"} <= set(d):
+                errors.append(f"{path}:{number}: a decision needs sent_index, field, final and why")
                 continue
-            d = json.loads(line)
             key = (d["sent_index"], d["field"])
             if key not in disputes:
                 errors.append(f"{path}:{number}: sentence {key[0]} field {key[1]} was not disputed")
@@ -177,7 +180,7 @@ def cmd_adjudicate(args) -> int:
                 errors.append(f"{path}:{number}: give a one-line reason in `why`")
             final = d["final"]
             if key[1] in SPAN_KEYS and final is not None:
-                final, problem = _resolve_spans(final, article.sentences[key[0]].text)
+                final, problem = resolve_spans(final, article.sentences[key[0]].text)
                 if problem:
                     errors.append(f"{path}:{number}: {key[1]}{problem}")
                     continue
@@ -196,7 +199,7 @@ def cmd_adjudicate(args) -> int:
             view = dict(line, text=text)
             for k in SPAN_KEYS:
                 view[k] = [dict(s, text=text[s["start"]:s["end"]]) for s in line[k]]
-            errors.extend(f"{path}: sentence {line['sent_index']}: {p}" for p in _check_labels(view))
+            errors.extend(f"{path}: sentence {line['sent_index']}: {p}" for p in label_problems(view))
         if errors:
             raise GoldError(errors)
         if args.dry_run:
@@ -213,11 +216,7 @@ def cmd_adjudicate(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    pairs = []
-    for a_path in sorted((args.gold_dir / "a").glob("*.jsonl")):
-        b_path = args.gold_dir / "b" / a_path.name
-        if b_path.exists():
-            pairs.append((read_stored(a_path), read_stored(b_path)))
+    pairs = double_annotations(args.gold_dir)
     print(json.dumps({"articles": len(pairs), **agreement(pairs)}, indent=1))
     return 0
 

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from .annotations import LABEL_KEYS, SPAN_LISTS, _check_labels
-from .atomic import write_text_atomic
+from .annotations import LABEL_KEYS, SPAN_LISTS, json_lines, label_problems
+from .atomic import write_new_files, write_text_atomic
 from .errors import DataProblems
 from .segment import Segmenter, Sentence, parse_article
 
@@ -114,7 +113,7 @@ def _find_word(text: str, span: str, cursor: int) -> int:
     return start
 
 
-def _resolve_spans(spans, text: str) -> tuple[list[dict] | None, str | None]:
+def resolve_spans(spans, text: str) -> tuple[list[dict] | None, str | None]:
     """Annotators may write a span as its exact text; give it offsets.
 
     A bare string is found at its first whole-word occurrence after the end of the
@@ -146,24 +145,10 @@ def check_filled(path: Path, article: PacketArticle) -> list[dict]:
     listing each problem as `file:line: what; fix`.
     """
     path = Path(path)
-    errors: list[str] = []
-    try:
-        raw_lines = path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError([f"{path}: cannot read ({error}); it must be UTF-8 JSONL"]) from None
-    if raw_lines and raw_lines[-1] == "":
-        raw_lines.pop()
+    filled_lines, errors = json_lines(path)
     by_index: dict[int, dict] = {}
-    for line_number, line in enumerate(raw_lines, 1):
+    for line_number, filled in filled_lines:
         where = f"{path}:{line_number}"
-        try:
-            filled = json.loads(line)
-        except json.JSONDecodeError as error:
-            errors.append(f"{where}: not valid JSON ({error.msg} at column {error.colno}); fix the syntax")
-            continue
-        if not isinstance(filled, dict):
-            errors.append(f"{where}: a line must be a JSON object")
-            continue
         missing = [key for key in ("sent_index", "text", "is_caption", *LABEL_KEYS) if key not in filled]
         if missing:
             errors.append(f"{where}: missing field(s) {missing}; keep every field of the blank line")
@@ -182,14 +167,14 @@ def check_filled(path: Path, article: PacketArticle) -> list[dict]:
         annotation = dict(filled, doc_id=article.doc_id)
         span_error = False
         for key in SPAN_KEYS:
-            spans, problem = _resolve_spans(filled[key], sentence.text)
+            spans, problem = resolve_spans(filled[key], sentence.text)
             if problem:
                 errors.append(f"{where}: {key}{problem}")
                 span_error = True
             annotation[key] = spans
         if span_error:
             continue
-        problems = _check_labels(annotation)
+        problems = label_problems(annotation)
         errors.extend(f"{where}: {problem}" for problem in problems)
         by_index[index] = annotation
     absent = [s.sent_index for s in article.sentences if s.sent_index not in by_index]
@@ -226,23 +211,22 @@ def stored_lines(filled: list[dict], article: PacketArticle) -> list[dict]:
 def write_new(path: Path, lines: list[dict]) -> None:
     """Write a stored annotation file; never replaces one that exists."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(json.dumps(line, ensure_ascii=False, sort_keys=False) + "\n" for line in lines)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    try:
-        # os.link fails if the target exists: an atomic "create, never replace".
-        os.link(temporary, path)
-    except FileExistsError:
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if path.exists():
         raise GoldError([f"{path}: already exists; annotations are never overwritten (delete it by hand "
-                         "with git if it is really wrong, or write a new round)"]) from None
-    finally:
-        temporary.unlink(missing_ok=True)
+                         "with git if it is really wrong, or write a new round)"])
+    try:
+        write_new_files({path: text}, path.parent)
+    except FileExistsError:  # appeared between the check and the link
+        raise GoldError([f"{path}: already exists; annotations are never overwritten"]) from None
 
 
 def read_stored(path: Path) -> list[dict]:
-    path = Path(path)
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
+    """The lines of a stored annotation file, in order; GoldError if one does not parse."""
+    lines, errors = json_lines(path)
+    if errors:
+        raise GoldError(errors)
+    return [line for _, line in lines]
 
 
 def _comparable(value):
@@ -262,6 +246,13 @@ def disagreements(a: list[dict], b: list[dict]) -> list[dict]:
                      "a": left[key], "b": right[key]}
                 )
     return found
+
+
+def double_annotations(annotations_dir: Path) -> list[tuple[list[dict], list[dict]]]:
+    """(annotator a's lines, annotator b's lines) for every article stored by both."""
+    annotations_dir = Path(annotations_dir)
+    return [(read_stored(a), read_stored(annotations_dir / "b" / a.name))
+            for a in sorted((annotations_dir / "a").glob("*.jsonl")) if (annotations_dir / "b" / a.name).exists()]
 
 
 def agreement(pairs: list[tuple[list[dict], list[dict]]]) -> dict:

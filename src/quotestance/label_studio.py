@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from .annotations import LABEL_KEYS, _check_labels
+from .annotations import LABEL_KEYS, label_problems
 from .errors import DataProblems
 from .labels import QUOTE_TYPES, STANCES
 
@@ -167,7 +167,7 @@ def _line_from_task(task: dict, where: str) -> tuple[dict | None, list[str]]:
         line["source_actor"] = "NONE" if line["quote_type"] == "none" else None
     if line["anonymous"] is None and line["quote_type"] == "none":
         line["anonymous"] = False
-    problems += [f"{where} ({data['doc_id']}:{data['sent_index']}): {p}" for p in _check_labels(line)]
+    problems += [f"{where} ({data['doc_id']}:{data['sent_index']}): {p}" for p in label_problems(line)]
     return line, problems
 
 

@@ -15,10 +15,9 @@ changes when later rounds add articles, and no article is in two splits.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
-from ..annotations import annotated_record
+from ..annotations import annotated_record, json_lines
 from ..errors import DataProblems
 from ..gold_rounds import LABEL_KEYS, SPAN_KEYS, sentence_hash
 from ..labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, STANCES
@@ -108,18 +107,11 @@ def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: i
 
 
 def _read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
-    lines, errors = [], []
-    for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
-        if not text.strip():
-            continue
-        try:
-            line = json.loads(text)
-        except json.JSONDecodeError as error:
-            errors.append(f"{path}:{number}: not valid JSON ({error.msg}); fix the syntax")
-            continue
-        if not isinstance(line, dict) or set(line) != set(STORED_KEYS):
-            keys = sorted(line) if isinstance(line, dict) else type(line).__name__
-            errors.append(f"{path}:{number}: expected exactly the keys {list(STORED_KEYS)}, got {keys}")
+    lines = []
+    objects, errors = json_lines(path)
+    for number, line in objects:
+        if set(line) != set(STORED_KEYS):
+            errors.append(f"{path}:{number}: expected exactly the keys {list(STORED_KEYS)}, got {sorted(line)}")
             continue
         lines.append((number, line))
     if not lines and not errors:
