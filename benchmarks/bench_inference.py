@@ -40,12 +40,19 @@ def parse_args(argv=None):
     parser.add_argument("--model", help="checkpoint directory (default: packaged MiniLM, fresh heads)")
     parser.add_argument("--n", type=int, default=2000, help="sentences to label")
     parser.add_argument("--isot", type=Path, default=ISOT, help="isot_reuters articles.jsonl")
-    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated subset of " + ",".join(VARIANTS))
+    parser.add_argument(
+        "--variants", default=",".join(VARIANTS), help="comma-separated subset of " + ",".join(VARIANTS)
+    )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's, one per core)")
-    parser.add_argument("--accuracy", action="store_true",
-                        help="with a trained --model: fp32 vs int8 on the seed and PolNeAR test")
-    parser.add_argument("--polnear-articles", type=int, default=30, help="PolNeAR test articles for --accuracy")
+    parser.add_argument(
+        "--accuracy",
+        action="store_true",
+        help="with a trained --model: fp32 vs int8 on the seed and PolNeAR test",
+    )
+    parser.add_argument(
+        "--polnear-articles", type=int, default=30, help="PolNeAR test articles for --accuracy"
+    )
     parser.add_argument("--run-variant", choices=VARIANTS, help=argparse.SUPPRESS)  # child process
     return parser.parse_args(argv)
 
@@ -124,15 +131,22 @@ def baseline_labeler(model_dir: str):
         getattr(classifier, classifier.base_model_prefix).load_state_dict(
             checkpoint.encoder.state_dict(), strict=False
         )
-        pipes[task] = pipeline("text-classification", model=classifier.eval(), tokenizer=tokenizer,
-                               device=torch.device("cpu"))
+        pipes[task] = pipeline(
+            "text-classification", model=classifier.eval(), tokenizer=tokenizer, device=torch.device("cpu")
+        )
     max_length = checkpoint.config.max_seq_length
     del checkpoint
 
     def label(sentences):
-        return [{task: pipe({"text": s["text"], "text_pair": s["context"]}, truncation=True,
-                            max_length=max_length)
-                 for task, pipe in pipes.items()} for s in sentences]
+        return [
+            {
+                task: pipe(
+                    {"text": s["text"], "text_pair": s["context"]}, truncation=True, max_length=max_length
+                )
+                for task, pipe in pipes.items()
+            }
+            for s in sentences
+        ]
 
     return label
 
@@ -150,26 +164,49 @@ def run_variant(args) -> dict:
         label = baseline_labeler(args.model)
     else:
         # The whole Labeler path: model, span decoding, source resolution, actor codes.
-        labeler = Labeler.from_pretrained(args.model, device="cpu", batch_size=args.batch_size,
-                                          quantize="int8" if args.run_variant == "int8" else None)
+        labeler = Labeler.from_pretrained(
+            args.model,
+            device="cpu",
+            batch_size=args.batch_size,
+            quantize="int8" if args.run_variant == "int8" else None,
+        )
 
         def label(sentences):
             return list(labeler.label_documents(as_documents(sentences)))
+
     label(sentences[:WARMUP])
     rss_before = current_rss_mb()
     started = time.perf_counter()
     label(sentences)
     seconds = time.perf_counter() - started
-    return {"variant": args.run_variant, "sentences": len(sentences), "seconds": seconds,
-            "per_second": len(sentences) / seconds, "peak_rss_mb": peak_rss_mb(),
-            "rise_mb": max(0.0, peak_rss_mb() - rss_before), "threads": torch.get_num_threads()}
+    return {
+        "variant": args.run_variant,
+        "sentences": len(sentences),
+        "seconds": seconds,
+        "per_second": len(sentences) / seconds,
+        "peak_rss_mb": peak_rss_mb(),
+        "rise_mb": max(0.0, peak_rss_mb() - rss_before),
+        "threads": torch.get_num_threads(),
+    }
 
 
 def speed_table(args, model_dir: str) -> list[dict]:
     rows = []
     for variant in args.variants.split(","):
-        command = [sys.executable, __file__, "--model", model_dir, "--n", str(args.n), "--isot", str(args.isot),
-                   "--batch-size", str(args.batch_size), "--run-variant", variant]
+        command = [
+            sys.executable,
+            __file__,
+            "--model",
+            model_dir,
+            "--n",
+            str(args.n),
+            "--isot",
+            str(args.isot),
+            "--batch-size",
+            str(args.batch_size),
+            "--run-variant",
+            variant,
+        ]
         if args.threads:
             command += ["--threads", str(args.threads)]
         print(f"running {variant} ...", file=sys.stderr, flush=True)
@@ -178,13 +215,17 @@ def speed_table(args, model_dir: str) -> list[dict]:
             sys.exit(f"{variant} failed:\n{done.stderr[-3000:]}")
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     base = next((r for r in rows if r["variant"] == "baseline"), None)
-    print(f"\n{rows[0]['sentences']} politicsNews sentences, {rows[0]['threads']} torch threads, "
-          f"batch size {args.batch_size}, model {args.model or 'packaged MiniLM, fresh heads'}")
+    print(
+        f"\n{rows[0]['sentences']} politicsNews sentences, {rows[0]['threads']} torch threads, "
+        f"batch size {args.batch_size}, model {args.model or 'packaged MiniLM, fresh heads'}"
+    )
     print(f"{'variant':<10}{'seconds':>9}{'sent/s':>9}{'x baseline':>12}{'peak RSS MB':>13}{'rise MB':>9}")
     for row in rows:
         ratio = f"{row['per_second'] / base['per_second']:.1f}x" if base else "-"
-        print(f"{row['variant']:<10}{row['seconds']:>9.1f}{row['per_second']:>9.1f}{ratio:>12}"
-              f"{row['peak_rss_mb']:>13.0f}{row['rise_mb']:>9.0f}")
+        print(
+            f"{row['variant']:<10}{row['seconds']:>9.1f}{row['per_second']:>9.1f}{ratio:>12}"
+            f"{row['peak_rss_mb']:>13.0f}{row['rise_mb']:>9.0f}"
+        )
     return rows
 
 
@@ -200,30 +241,42 @@ def accuracy_report(args) -> None:
         from quotestance.corpora.polnear import polnear_records
 
         records, _ = polnear_records(corpora, limit=args.polnear_articles)
-        sets[f"polnear test ({args.polnear_articles} articles)"] = [r for r in records if r["split"] == "test"]
-    labelers = {name: Labeler.from_pretrained(args.model, device="cpu", batch_size=args.batch_size, quantize=q)
-                for name, q in (("fp32", None), ("int8", "int8"))}
-    print(f"\n{'records':<32}{'n':>6}  {'task':<11}{'agree':>7}{'fp32':>8}{'int8':>8}  (accuracy; exact span F1)")
+        sets[f"polnear test ({args.polnear_articles} articles)"] = [
+            r for r in records if r["split"] == "test"
+        ]
+    labelers = {
+        name: Labeler.from_pretrained(args.model, device="cpu", batch_size=args.batch_size, quantize=q)
+        for name, q in (("fp32", None), ("int8", "int8"))
+    }
+    print(
+        f"\n{'records':<32}{'n':>6}  {'task':<11}{'agree':>7}{'fp32':>8}{'int8':>8}  (accuracy; exact span F1)"
+    )
     for set_name, records in sets.items():
         predictions = {name: labeler.predict_records(records) for name, labeler in labelers.items()}
         for task in ("quote_type", "stance"):
             pairs = [(a[task], b[task]) for a, b in zip(predictions["fp32"], predictions["int8"])]
             agree = sum(a == b for a, b in pairs) / len(pairs)
             gold = [(i, r[task]) for i, r in enumerate(records) if r.get(task) is not None]
-            scores = [sum(predictions[name][i][task] == g for i, g in gold) / len(gold) if gold else float("nan")
-                      for name in ("fp32", "int8")]
+            scores = [
+                sum(predictions[name][i][task] == g for i, g in gold) / len(gold) if gold else float("nan")
+                for name in ("fp32", "int8")
+            ]
             shown = [f"{score:>8.3f}" if gold else f"{'-':>8}" for score in scores]  # "-": no gold labels
             print(f"{set_name:<32}{len(records):>6}  {task:<11}{agree:>7.3f}{shown[0]}{shown[1]}")
         labelled = [i for i, r in enumerate(records) if r.get("spans_labelled")]
         if not labelled:
             continue
         # The evaluation's exact span F1 (same start and end), per span type.
-        spans = {name: span_metrics([(records[i], predictions[name][i]) for i in labelled])
-                 for name in ("fp32", "int8")}
+        spans = {
+            name: span_metrics([(records[i], predictions[name][i]) for i in labelled])
+            for name in ("fp32", "int8")
+        }
         for span_type in spans["fp32"]:
             f1 = [spans[name][span_type]["exact"]["f1"] for name in ("fp32", "int8")]
-            print(f"{set_name:<32}{len(labelled):>6}  {span_type:<11}{'':>7}{f1[0]:>8.3f}{f1[1]:>8.3f}"
-                  f"  (int8 - fp32 = {f1[1] - f1[0]:+.3f})")
+            print(
+                f"{set_name:<32}{len(labelled):>6}  {span_type:<11}{'':>7}{f1[0]:>8.3f}{f1[1]:>8.3f}"
+                f"  (int8 - fp32 = {f1[1] - f1[0]:+.3f})"
+            )
 
 
 def main(argv=None) -> None:

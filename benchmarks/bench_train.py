@@ -31,10 +31,12 @@ def measure(config, records, steps: int, fixed_padding: bool, work_dir: str) -> 
     args.max_steps = steps
     args.disable_tqdm = True
     trainer = Trainer(
-        model=model, args=args, train_dataset=dataset,
+        model=model,
+        args=args,
+        train_dataset=dataset,
         data_collator=MultiTaskCollator(
-            tokenizer, config.model.tasks,
-            pad_to_length=config.model.max_length if fixed_padding else None),
+            tokenizer, config.model.tasks, pad_to_length=config.model.max_length if fixed_padding else None
+        ),
     )
     started = time.perf_counter()
     trainer.train()
@@ -46,16 +48,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", default="configs/full.yaml")
     parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument("--sentences", type=int, default=2000,
-                        help="sample of the train split both runs draw their batches from")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=2000,
+        help="sample of the train split both runs draw their batches from",
+    )
     args, overrides = parser.parse_known_args()
     config = load_config(args.config, overrides)
     data = experiment.load_data(config)
     train = data["train"].shuffle(seed=config.train.seed)
     sample = train.select(range(min(args.sentences, len(train))))
-    print(f"threads: {torch.get_num_threads()}, encoder: {config.model.encoder}, "
-          f"batch {config.train.per_device_train_batch_size}, max_length {config.model.max_length}, "
-          f"{args.steps} steps on {len(sample)} sentences")
+    print(
+        f"threads: {torch.get_num_threads()}, encoder: {config.model.encoder}, "
+        f"batch {config.train.per_device_train_batch_size}, max_length {config.model.max_length}, "
+        f"{args.steps} steps on {len(sample)} sentences"
+    )
     baseline = measure(config, sample, args.steps, fixed_padding=True, work_dir="/tmp/bench-baseline")
     ours = measure(config, sample, args.steps, fixed_padding=False, work_dir="/tmp/bench-ours")
     epoch_minutes = len(train) / ours / 60

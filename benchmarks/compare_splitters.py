@@ -162,7 +162,8 @@ def hard_cases() -> None:
     print("| case | " + " | ".join(SPLITTERS) + " |")
     print("|---|" + "---|" * len(SPLITTERS))
     produced = {
-        label: {text[a:b] for text in texts for a, b in splitter(text)} for label, splitter in SPLITTERS.items()
+        label: {text[a:b] for text in texts for a, b in splitter(text)}
+        for label, splitter in SPLITTERS.items()
     }
     for case, expected in HARD_CASES.items():
         marks = ["pass" if all(s in produced[label] for s in expected) else "FAIL" for label in SPLITTERS]
@@ -170,7 +171,9 @@ def hard_cases() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--isot-articles", type=int, default=200)
     parser.add_argument("--polnear-articles", type=int, default=50)

@@ -1,6 +1,6 @@
 """Build the sentence dataset of a config and print its card.
 
-    python scripts/build_dataset.py --config configs/full.yaml [--data.key=value ...]
+python scripts/build_dataset.py --config configs/full.yaml [--data.key=value ...]
 """
 
 import argparse
@@ -13,7 +13,9 @@ from quotestance.errors import run_script
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", required=True, help="a YAML file in configs/")
     args, overrides = parser.parse_known_args()
     disable_progress_bar()  # the card is the output; per-split bars only bury it

@@ -16,7 +16,9 @@ from quotestance.report import compare_reports, load_report
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("reports", nargs="+", help="report.json files or their folders (two or more)")
     parser.add_argument("--output", help="also write the table to this Markdown file")
     args = parser.parse_args()

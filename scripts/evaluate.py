@@ -21,7 +21,9 @@ BASELINE_NAME = "rule baseline (quotestance.baseline)"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="a checkpoint folder, e.g. models/seed")
     which.add_argument("--baseline", action="store_true", help="the rule baseline instead of a model")
@@ -49,11 +51,18 @@ def main() -> int:
         return EXIT_USAGE
     predictions = predict(gold)
     output = Path(args.output or f"reports/{name}-{Path(args.config).stem}")
-    metadata = report_metadata(config, model=BASELINE_NAME if args.baseline else args.model,
-                               config_file=args.config)
-    for path in write_split_reports(gold, predictions, output, args.split, metadata,
-                                    bootstrap_samples=config.train.bootstrap_samples,
-                                    seed=config.train.seed):
+    metadata = report_metadata(
+        config, model=BASELINE_NAME if args.baseline else args.model, config_file=args.config
+    )
+    for path in write_split_reports(
+        gold,
+        predictions,
+        output,
+        args.split,
+        metadata,
+        bootstrap_samples=config.train.bootstrap_samples,
+        seed=config.train.seed,
+    ):
         print(f"wrote {path}/report.md")
     return 0
 

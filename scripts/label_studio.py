@@ -35,7 +35,9 @@ def _read_lines(paths: list[Path]) -> list[dict]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     config = sub.add_parser("config", help="the labeling interface XML")
     config.add_argument("--output", type=Path)
@@ -45,7 +47,9 @@ def main() -> int:
     tasks.add_argument("--output", type=Path, required=True)
     imported = sub.add_parser("import", help="a Label Studio JSON export to gold-format files")
     imported.add_argument("export", type=Path)
-    imported.add_argument("--output", type=Path, required=True, help="folder for <doc_id>.jsonl (never overwritten)")
+    imported.add_argument(
+        "--output", type=Path, required=True, help="folder for <doc_id>.jsonl (never overwritten)"
+    )
     args = parser.parse_args()
 
     if args.command == "config":
@@ -54,22 +58,37 @@ def main() -> int:
         else:
             print(labeling_config(), end="")
     elif args.command == "tasks":
-        write_text_atomic(args.output, json.dumps(to_tasks(_read_lines(args.files), kind=args.kind),
-                                                  ensure_ascii=False, indent=1) + "\n")
+        write_text_atomic(
+            args.output,
+            json.dumps(to_tasks(_read_lines(args.files), kind=args.kind), ensure_ascii=False, indent=1)
+            + "\n",
+        )
         print(f"wrote {args.output}")
     else:
         try:
             exported = json.loads(args.export.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ReadError([f"{args.export}: not a Label Studio JSON export ({error}); "
-                             "export with Label Studio's JSON format"]) from None
+            raise ReadError(
+                [
+                    f"{args.export}: not a Label Studio JSON export ({error}); "
+                    "export with Label Studio's JSON format"
+                ]
+            ) from None
         by_doc = from_export(exported, str(args.export))
-        files = {args.output / f"{doc_id}.jsonl": "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-                 for doc_id, lines in by_doc.items()}
+        files = {
+            args.output / f"{doc_id}.jsonl": "".join(
+                json.dumps(line, ensure_ascii=False) + "\n" for line in lines
+            )
+            for doc_id, lines in by_doc.items()
+        }
         existing = [str(path) for path in files if path.exists()]
         if existing:
-            raise ReadError([f"{path}: exists; gold files are never overwritten (move it away first)"
-                             for path in existing])
+            raise ReadError(
+                [
+                    f"{path}: exists; gold files are never overwritten (move it away first)"
+                    for path in existing
+                ]
+            )
         try:
             write_new_files(files, args.output)
         except FileExistsError as error:  # appeared after the check above

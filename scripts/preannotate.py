@@ -18,11 +18,15 @@ from quotestance.errors import EXIT_USAGE, run_script
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("inputs", nargs="+", help="article .txt files or folders of them")
     parser.add_argument("--output", required=True, help="folder for the drafted <doc_id>.jsonl files")
     parser.add_argument("--model", help="draft with this checkpoint (default: the rule baseline)")
-    parser.add_argument("--label-studio", action="store_true", help="also write <doc_id>.tasks.json for Label Studio")
+    parser.add_argument(
+        "--label-studio", action="store_true", help="also write <doc_id>.tasks.json for Label Studio"
+    )
     args = parser.parse_args()
     labeler = None
     if args.model:
@@ -30,7 +34,9 @@ def main() -> int:
 
         labeler = Labeler.from_pretrained(args.model)
     try:
-        written = write_preannotations(args.inputs, args.output, labeler=labeler, label_studio=args.label_studio)
+        written = write_preannotations(
+            args.inputs, args.output, labeler=labeler, label_studio=args.label_studio
+        )
     except (FileExistsError, FileNotFoundError) as error:  # never overwrite a draft
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -41,14 +41,26 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="checkpoint directory written by scripts/train.py")
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="article, folder, sentences .jsonl, or -")
-    parser.add_argument("--output", type=Path, help="output file (written whole or not at all); default stdout; "
-                        "for --format html, a folder for one page per article and index.html")
-    parser.add_argument("--format", choices=("jsonl", "csv", "html"), default="jsonl",
-                        help="html: the article view (quotestance.html_view), one page per article")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="output file (written whole or not at all); default stdout; "
+        "for --format html, a folder for one page per article and index.html",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "csv", "html"),
+        default="jsonl",
+        help="html: the article view (quotestance.html_view), one page per article",
+    )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
-    parser.add_argument("--quantize", choices=QUANTIZE_CHOICES, help="dynamic int8 on CPU: faster, see docs/inference.md")
-    parser.add_argument("--actors", default=str(DEFAULT_TABLE_PATH), help="actor table YAML (default configs/actors.yaml)")
+    parser.add_argument(
+        "--quantize", choices=QUANTIZE_CHOICES, help="dynamic int8 on CPU: faster, see docs/inference.md"
+    )
+    parser.add_argument(
+        "--actors", default=str(DEFAULT_TABLE_PATH), help="actor table YAML (default configs/actors.yaml)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     args = parser.parse_args(argv)
     if args.batch_size < 1:
@@ -90,8 +102,9 @@ def main(argv=None) -> int:
         return 1
     device = "cpu" if args.quantize and args.device == "auto" else args.device
     try:
-        labeler = Labeler.from_pretrained(args.model, device=device, batch_size=args.batch_size,
-                                          quantize=args.quantize, actors=args.actors)
+        labeler = Labeler.from_pretrained(
+            args.model, device=device, batch_size=args.batch_size, quantize=args.quantize, actors=args.actors
+        )
     except ValueError as error:  # an argument Labeler refuses (device, quantize): a usage error
         if isinstance(error, QuotestanceError):
             raise
@@ -124,8 +137,11 @@ def main(argv=None) -> int:
         return EXIT_FAILED
     finally:
         progress.close()
-    print(f"labelled {labelled} sentences from {len(documents)} documents"
-          + (f" into {args.output}" if args.output else ""), file=sys.stderr)
+    print(
+        f"labelled {labelled} sentences from {len(documents)} documents"
+        + (f" into {args.output}" if args.output else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -144,8 +160,11 @@ def write_html(labeler: Labeler, documents, args) -> int:
     for name, page in pages.items():
         with atomic_output(args.output / name) as stream:
             stream.write(page)
-    print(f"labelled {len(results)} sentences from {len(documents)} documents into {len(pages) - 1} pages; "
-          f"open {args.output / 'index.html'}", file=sys.stderr)
+    print(
+        f"labelled {len(results)} sentences from {len(documents)} documents into {len(pages) - 1} pages; "
+        f"open {args.output / 'index.html'}",
+        file=sys.stderr,
+    )
     return 0
 
 

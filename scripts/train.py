@@ -1,7 +1,7 @@
 """Fine-tune the multi-task model: config, data, model, train, evaluate, save.
 
-    python scripts/train.py --config configs/seed.yaml [--train.seed=7 ...]
-    accelerate launch scripts/train.py --config configs/full.yaml    # several GPUs
+python scripts/train.py --config configs/seed.yaml [--train.seed=7 ...]
+accelerate launch scripts/train.py --config configs/full.yaml    # several GPUs
 """
 
 import argparse
@@ -21,8 +21,11 @@ from quotestance.report import report_metadata
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, help="a YAML file from configs/")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue from the last checkpoint of this run (= --train.resume=true)")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the last checkpoint of this run (= --train.resume=true)",
+    )
     args, overrides = parser.parse_known_args()
     if args.resume:
         overrides.append("--train.resume=true")
@@ -58,9 +61,9 @@ def main():
             reports = experiment.evaluate_tests(labeler, config, data, staging / "reports", metadata)
             if cross_validation is not None:
                 reports["seed-cv"] = experiment.write_cross_validation_report(
-                    *cross_validation, config, staging / "reports", metadata)
-            info = experiment.run_info(config, data, history, time.time() - started,
-                                       metadata["provenance"])
+                    *cross_validation, config, staging / "reports", metadata
+                )
+            info = experiment.run_info(config, data, history, time.time() - started, metadata["provenance"])
             experiment.save_run(staging, model, tokenizer, info, reports)
         experiment.remove_work_dir(config)
         run_dir = experiment.run_dir(config)

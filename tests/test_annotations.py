@@ -80,7 +80,9 @@ def test_seed_annotations_load_and_validate(root, sentences):
         assert record["event_mode"] is None  # the seed does not label it
         for field in ("source_spans", "cue_spans", "content_spans"):
             for span in record[field]:
-                assert set(span) == {"start", "end"} and 0 <= span["start"] < span["end"] <= len(record["text"])
+                assert set(span) == {"start", "end"} and 0 <= span["start"] < span["end"] <= len(
+                    record["text"]
+                )
     assert [r["sent_index"] for r in records if r["is_caption"]] == [1, 22]
     assert records[0]["context"] == ""
     # The context is the previous sentence, skipping photo captions: "He defended..."
@@ -99,7 +101,9 @@ def test_hard_cases_are_labelled_as_the_guidelines_say(gold_path, sentences):
     gold = load_annotations(gold_path, sentences)
     alone = gold[16]  # “It is time for everyone to get on board.”
     assert (alone["quote_type"], alone["source"], alone["source_resolved"]) == ("direct", [], "Jim Mattis")
-    assert gold[20]["source"][0]["text"] == "It" and gold[20]["source_resolved"] == "Pakistan foreign ministry"
+    assert (
+        gold[20]["source"][0]["text"] == "It" and gold[20]["source_resolved"] == "Pakistan foreign ministry"
+    )
     assert gold[23]["source_resolved"] == "Donald Trump"
     assert gold[10]["quote_type"] == "none" and gold[10]["source_actor"] == "NONE"
 
@@ -146,8 +150,10 @@ def test_span_text_that_is_not_a_string_is_an_error(copy_dirs, sentences, value)
     path = copy_dirs[1] / f"{SEED_DOC_ID}.jsonl"
     edit_line(path, 20, lambda record: record["cue"][0].update(text=value))  # "added" at [3, 8)
     (error,) = errors_of(path, sentences)
-    assert error == (f"{path}:21: cue[0] text must be a string, got {value!r}; "
-                     "set it to the characters the span covers, 'added'")
+    assert error == (
+        f"{path}:21: cue[0] text must be a string, got {value!r}; "
+        "set it to the characters the span covers, 'added'"
+    )
 
 
 def test_span_outside_the_sentence_is_an_error(copy_dirs, sentences):
@@ -226,4 +232,7 @@ def test_article_without_annotations_is_an_error(copy_dirs):
 
 def test_gold_file_is_never_written(gold_path, gold_fingerprint, sentences):
     load_annotations(gold_path, sentences)
-    assert (hashlib.sha256(gold_path.read_bytes()).hexdigest(), gold_path.stat().st_mtime_ns) == gold_fingerprint
+    assert (
+        hashlib.sha256(gold_path.read_bytes()).hexdigest(),
+        gold_path.stat().st_mtime_ns,
+    ) == gold_fingerprint

@@ -11,10 +11,9 @@ def test_a_failed_block_leaves_the_old_directory_untouched(tmp_path):
     final = tmp_path / "run"
     with staged_directory(final) as staging:
         (staging / "model.safetensors").write_text("good")
-    with pytest.raises(RuntimeError):
-        with staged_directory(final) as staging:
-            (staging / "model.safetensors").write_text("half")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), staged_directory(final) as staging:
+        (staging / "model.safetensors").write_text("half")
+        raise RuntimeError("interrupted")
     assert (final / "model.safetensors").read_text() == "good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging left behind
 
@@ -27,9 +26,8 @@ def test_a_swap_killed_between_renames_is_undone_next_time(tmp_path):
     aside = tmp_path / ".run.previous-x"
     aside.mkdir()
     os.replace(final, aside / "run")
-    with pytest.raises(RuntimeError):
-        with staged_directory(final):
-            raise RuntimeError("the next run fails too")
+    with pytest.raises(RuntimeError), staged_directory(final):
+        raise RuntimeError("the next run fails too")
     assert (final / "model.safetensors").read_text() == "good"
     assert not aside.exists()
 

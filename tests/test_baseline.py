@@ -24,7 +24,7 @@ def seed(root):
 
 
 def spans(record, prediction, field):
-    return [record["text"][s["start"]:s["end"]] for s in prediction[field]]
+    return [record["text"][s["start"] : s["end"]] for s in prediction[field]]
 
 
 def by_text(seed, beginning):
@@ -97,8 +97,12 @@ def test_preannotations_load_as_gold_and_never_overwrite(root, seed_article_path
     with pytest.raises(FileExistsError, match="refusing to overwrite"):
         write_preannotations([seed_article_path], tmp_path)
     assert written[0].read_text() == before
-    result = subprocess.run([sys.executable, "scripts/preannotate.py", str(seed_article_path),
-                             "--output", str(tmp_path)], cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/preannotate.py", str(seed_article_path), "--output", str(tmp_path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "refusing to overwrite" in result.stderr
 
 
@@ -125,13 +129,17 @@ def test_preannotation_writes_nothing_when_one_article_is_bad(seed_article_path,
     # Once the bad article is gone, the same command runs: nothing was left to block it.
     (inputs / "b_latin1.txt").unlink()
     written = write_preannotations([inputs], out)
-    assert sorted(p.name for p in out.iterdir()) == ["a_good.jsonl", "c_good.jsonl"] == [p.name for p in written]
+    assert (
+        sorted(p.name for p in out.iterdir()) == ["a_good.jsonl", "c_good.jsonl"] == [p.name for p in written]
+    )
     sentences = Segmenter().segment(read_article(seed_article_path))
     assert [len(p.read_text().splitlines()) for p in written] == [len(sentences)] * 2
     assert written[0].stat().st_mode & 0o644 == 0o644  # an ordinary file, not a private temporary
 
 
-def test_preannotation_leaves_no_file_when_a_target_appears_meanwhile(seed_article_path, tmp_path, monkeypatch):
+def test_preannotation_leaves_no_file_when_a_target_appears_meanwhile(
+    seed_article_path, tmp_path, monkeypatch
+):
     import quotestance.baseline as baseline
 
     inputs = tmp_path / "articles"
@@ -158,11 +166,25 @@ def test_preannotation_leaves_no_file_when_a_target_appears_meanwhile(seed_artic
 def evaluate_script(root, tmp_path, *options):
     """scripts/evaluate.py with the baseline, its dataset built into tmp_path."""
     return subprocess.run(
-        [sys.executable, "scripts/evaluate.py", "--baseline", "--config", "configs/seed.yaml",
-         "--split", "train", "--output", str(tmp_path / "reports"), "--train.bootstrap_samples=100",
-         f"--data.processed_dir={tmp_path / 'processed'}", f"--data.cache_dir={tmp_path / 'cache'}",
-         *options],
-        cwd=root, capture_output=True, text=True)
+        [
+            sys.executable,
+            "scripts/evaluate.py",
+            "--baseline",
+            "--config",
+            "configs/seed.yaml",
+            "--split",
+            "train",
+            "--output",
+            str(tmp_path / "reports"),
+            "--train.bootstrap_samples=100",
+            f"--data.processed_dir={tmp_path / 'processed'}",
+            f"--data.cache_dir={tmp_path / 'cache'}",
+            *options,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_evaluate_script_with_the_baseline_on_the_seed(root, tmp_path):
@@ -184,8 +206,9 @@ def test_evaluate_script_with_the_baseline_on_the_seed(root, tmp_path):
 
 
 def test_evaluate_script_names_a_missing_corpus_and_bad_annotations(root, tmp_path):
-    result = evaluate_script(root, tmp_path, "--data.sources=[polnear]",
-                             f"--data.corpora_dir={tmp_path / 'no_corpora'}")
+    result = evaluate_script(
+        root, tmp_path, "--data.sources=[polnear]", f"--data.corpora_dir={tmp_path / 'no_corpora'}"
+    )
     assert result.returncode == 2
     assert "corpus not found" in result.stderr and "no_corpora" in result.stderr
     assert "Traceback" not in result.stderr

@@ -13,13 +13,19 @@ LABELS = ["direct", "indirect", "mixed", "none"]
 
 
 def gold_records(count):
-    return [empty_record(id=f"t:d:{i}", corpus="t", doc_id="d", sent_index=i, text=f"s {i}",
-                         quote_type=LABELS[i % 4]) for i in range(count)]
+    return [
+        empty_record(
+            id=f"t:d:{i}", corpus="t", doc_id="d", sent_index=i, text=f"s {i}", quote_type=LABELS[i % 4]
+        )
+        for i in range(count)
+    ]
 
 
 def predictions(gold, wrong_every):
-    return [{"id": r["id"], "quote_type": LABELS[(i + 1) % 4] if i % wrong_every == 0 else r["quote_type"]}
-            for i, r in enumerate(gold)]
+    return [
+        {"id": r["id"], "quote_type": LABELS[(i + 1) % 4] if i % wrong_every == 0 else r["quote_type"]}
+        for i, r in enumerate(gold)
+    ]
 
 
 def test_side_by_side_with_marked_difference():
@@ -43,8 +49,17 @@ def test_different_test_data_is_refused(tmp_path, root):
         compare_reports([("a", a), ("b", b)])
     write_report(a, predictions(first, 2), first, tmp_path / "a")
     write_report(b, predictions(second, 2), second, tmp_path / "b")
-    result = subprocess.run([sys.executable, "scripts/compare_reports.py", str(tmp_path / "a"),
-                             str(tmp_path / "b" / "report.json")], cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/compare_reports.py",
+            str(tmp_path / "a"),
+            str(tmp_path / "b" / "report.json"),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "different test data" in result.stderr
 
@@ -55,9 +70,19 @@ def test_script_writes_markdown(tmp_path, root):
         report = evaluate(gold, predictions(gold, every), bootstrap_samples=50)
         write_report(report, predictions(gold, every), gold, tmp_path / name)
     output = tmp_path / "cmp.md"
-    result = subprocess.run([sys.executable, "scripts/compare_reports.py", str(tmp_path / "a"),
-                             str(tmp_path / "b"), "--output", str(output)], cwd=root,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/compare_reports.py",
+            str(tmp_path / "a"),
+            str(tmp_path / "b"),
+            "--output",
+            str(output),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "| quote_type accuracy |" in output.read_text()
     assert output.read_text() + "\n" == result.stdout

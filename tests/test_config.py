@@ -13,8 +13,9 @@ def test_every_shipped_config_loads(root):
 
 
 def test_base_chain_and_overrides(root):
-    config = load_config(root / "configs" / "tiny.yaml", ["--train.learning_rate=3e-4",
-                                                          "--model.tasks=[quote_type,spans]"])
+    config = load_config(
+        root / "configs" / "tiny.yaml", ["--train.learning_rate=3e-4", "--model.tasks=[quote_type,spans]"]
+    )
     assert config.model.encoder == "tiny-random"  # from tiny.yaml
     assert config.train.cross_validate is True  # inherited from seed.yaml
     assert config.train.learning_rate == pytest.approx(3e-4)  # "3e-4" is a string to YAML 1.1

@@ -33,7 +33,7 @@ def latest_trump(corpora_dir):
 
 
 def spans(record, field):
-    return [record["text"][span["start"]:span["end"]] for span in record[field]]
+    return [record["text"][span["start"] : span["end"]] for span in record[field]]
 
 
 def test_polnear_mixed_quotation(latest_trump):
@@ -148,8 +148,11 @@ def test_missing_attributions_are_a_corpus_missing_error(tmp_path):
     with pytest.raises(CorpusMissingError, match=r"polnear/data/train/attributions is missing.*PolNeAR"):
         polnear_records(tmp_path)
     (text_dir.parent / "attributions").mkdir()
-    with pytest.raises(CorpusMissingError, match=r"an-article.txt has no .*an-article_<annotator>.ann.*"
-                                                 r"networkdynamics/PolNeAR"):
+    with pytest.raises(
+        CorpusMissingError,
+        match=r"an-article.txt has no .*an-article_<annotator>.ann.*"
+        r"networkdynamics/PolNeAR",
+    ):
         polnear_records(tmp_path)
 
 
@@ -256,7 +259,7 @@ def test_cameo_reads_csv_quoted_rows_without_their_escaping(corpora_dir):
     farmers = by_id["train-750"]
     assert farmers["text"] == (
         "South Africa's government has condemned an anarchic\" protest by white farmers who "
-        "stormed a court building and burnt a police vehicle on Tuesday.\""
+        'stormed a court building and burnt a police vehicle on Tuesday."'
     )
     assert (farmers["stance"], farmers["event_mode"]) == ("conflictual", "verbal_conflict")
     assert not any('""' in r["text"] or r["text"].startswith('"') for r in records)
@@ -278,7 +281,12 @@ def test_isot_pool_is_unlabelled_and_kept_apart(corpora_dir):
     assert len({r["doc_id"] for r in politics}) == 2
     first = politics[0]
     assert "(Reuters)" not in first["text"]  # the dateline is not part of the first sentence
-    assert all(r["split"] == "unlabelled" and r["quote_type"] is None and r["stance"] is None
-               and not r["spans_labelled"] for r in politics + world)
+    assert all(
+        r["split"] == "unlabelled"
+        and r["quote_type"] is None
+        and r["stance"] is None
+        and not r["spans_labelled"]
+        for r in politics + world
+    )
     with pytest.raises(ValueError, match="valid"):
         isot_records(corpora_dir, "sports")

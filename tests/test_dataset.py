@@ -19,15 +19,24 @@ from quotestance.schema import empty_record
 
 
 def record(corpus, split, text, index=0, **labels):
-    return empty_record(id=f"{corpus}:d:{index}", corpus=corpus, doc_id="d", sent_index=index,
-                        text=text, split=split, **labels)
+    return empty_record(
+        id=f"{corpus}:d:{index}",
+        corpus=corpus,
+        doc_id="d",
+        sent_index=index,
+        text=text,
+        split=split,
+        **labels,
+    )
 
 
 def test_normalise_text_matches_copies_that_differ_in_form():
     assert normalise_text("“Pakistan’s  ally,” he said.") == normalise_text('"PAKISTAN\'S ally," he said')
     assert normalise_text("Ｕ.Ｓ.\u00a0aid") == normalise_text("u.s. aid")
     assert normalise_text("He said.”") == "he said"
-    assert normalise_text("to avoid ``new damage'' to ties") == normalise_text('to avoid "new damage" to ties')
+    assert normalise_text("to avoid ``new damage'' to ties") == normalise_text(
+        'to avoid "new damage" to ties'
+    )
     assert normalise_text("He said no.") != normalise_text("He said so.")
 
 
@@ -147,8 +156,11 @@ def test_small_build_has_nothing_without_a_label(small_build):
     _, data, stats = small_build
     for split in data.values():
         for row in split:
-            assert row["corpus"] == "seed" or row["spans_labelled"] or any(
-                row[field] is not None for field in ("quote_type", "stance", "event_mode"))
+            assert (
+                row["corpus"] == "seed"
+                or row["spans_labelled"]
+                or any(row[field] is not None for field in ("quote_type", "stance", "event_mode"))
+            )
     # Only PLV leaves rows unlabelled: REQUEST rows the keyword rule cannot map, and rows
     # whose root contradicts their quad class.
     dropped, plv = stats["dropped_no_label"], stats["conversion"]["plv"]
@@ -164,8 +176,13 @@ def test_save_writes_dataset_jsonl_and_card(small_build):
     lines = (path / "test.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == data["test"]["id"]
     card = (path / "README.md").read_text(encoding="utf-8")
-    for heading in ("How the splits were made", "Sentences per source and split",
-                    "Labels per source and split", "Dropped: no label", "Deduplication"):
+    for heading in (
+        "How the splits were made",
+        "Sentences per source and split",
+        "Labels per source and split",
+        "Dropped: no label",
+        "Deduplication",
+    ):
         assert f"## {heading}" in card
     assert "| cameo/train <- plv/test |" in card
     # A second save replaces the first whole; no staging folder is left behind.
@@ -200,10 +217,14 @@ def test_config_rejects_bad_data_keys():
 @pytest.mark.corpora
 def test_full_build_has_no_train_sentence_in_validation_or_test(root, corpora_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(root)
-    config = load_config(root / "configs" / "full.yaml", [
-        f"--data.corpora_dir={corpora_dir}", f"--data.cache_dir={tmp_path / 'cache'}",
-        f"--data.processed_dir={tmp_path / 'full'}",
-    ])
+    config = load_config(
+        root / "configs" / "full.yaml",
+        [
+            f"--data.corpora_dir={corpora_dir}",
+            f"--data.cache_dir={tmp_path / 'cache'}",
+            f"--data.processed_dir={tmp_path / 'full'}",
+        ],
+    )
     data, stats = build_dataset(config)
     held_out = {normalise_text(t) for split in ("validation", "test") for t in data[split]["text"]}
     assert not held_out.intersection(normalise_text(t) for t in data["train"]["text"])

@@ -12,13 +12,27 @@ from quotestance.schema import empty_record
 
 
 def record(index, corpus="toy", **labels):
-    return empty_record(id=f"{corpus}:d:{index}", corpus=corpus, doc_id="d", sent_index=index,
-                        text=f"Sentence number {index} said here.", **labels)
+    return empty_record(
+        id=f"{corpus}:d:{index}",
+        corpus=corpus,
+        doc_id="d",
+        sent_index=index,
+        text=f"Sentence number {index} said here.",
+        **labels,
+    )
 
 
 def prediction(gold, **fields):
-    values = {"id": gold["id"], "quote_type": None, "stance": None, "source_spans": [],
-              "cue_spans": [], "content_spans": [], "source_resolved": None, "source_actor": "NONE"}
+    values = {
+        "id": gold["id"],
+        "quote_type": None,
+        "stance": None,
+        "source_spans": [],
+        "cue_spans": [],
+        "content_spans": [],
+        "source_resolved": None,
+        "source_actor": "NONE",
+    }
     values.update(fields)
     return values
 
@@ -28,8 +42,10 @@ def toy():
     gold_labels = ["direct", "direct", "indirect", "indirect", "none"]
     predicted = ["direct", "indirect", "indirect", "indirect", "direct"]
     gold = [record(i, quote_type=label) for i, label in enumerate(gold_labels)]
-    preds = [prediction(g, quote_type=p, quote_type_probs={p: 0.5 + i / 10})
-             for i, (g, p) in enumerate(zip(gold, predicted))]
+    preds = [
+        prediction(g, quote_type=p, quote_type_probs={p: 0.5 + i / 10})
+        for i, (g, p) in enumerate(zip(gold, predicted))
+    ]
     return gold, preds
 
 
@@ -76,10 +92,18 @@ def test_bootstrap_interval_is_reproducible_and_depends_on_the_seed():
 
 
 def test_unlabelled_gold_is_skipped_and_stance_polar_score():
-    gold = [record(0, stance="cooperative"), record(1, stance="conflictual"),
-            record(2, stance="neutral"), record(3)]
-    preds = [prediction(gold[0], stance="cooperative"), prediction(gold[1], stance="neutral"),
-             prediction(gold[2], stance="conflictual"), prediction(gold[3], stance="neutral")]
+    gold = [
+        record(0, stance="cooperative"),
+        record(1, stance="conflictual"),
+        record(2, stance="neutral"),
+        record(3),
+    ]
+    preds = [
+        prediction(gold[0], stance="cooperative"),
+        prediction(gold[1], stance="neutral"),
+        prediction(gold[2], stance="conflictual"),
+        prediction(gold[3], stance="neutral"),
+    ]
     stance = evaluate(gold, preds, bootstrap_samples=10)["tasks"]["stance"]
     assert stance["n"] == 3  # record 3 has no gold stance
     # gold not neutral: cooperative right (F1 1), conflictual predicted neutral (F1 0) -> 0.5
@@ -90,10 +114,17 @@ def test_unlabelled_gold_is_skipped_and_stance_polar_score():
 
 def test_span_scores_exact_token_and_overlap():
     # "Sentence number 0 said here."  SOURCE 0-17, CUE 18-22
-    gold = [record(0, spans_labelled=True, source_spans=[{"start": 0, "end": 17}],
-                   cue_spans=[{"start": 18, "end": 22}])]
-    preds = [prediction(gold[0], source_spans=[{"start": 0, "end": 17}],
-                        cue_spans=[{"start": 18, "end": 21}])]
+    gold = [
+        record(
+            0,
+            spans_labelled=True,
+            source_spans=[{"start": 0, "end": 17}],
+            cue_spans=[{"start": 18, "end": 22}],
+        )
+    ]
+    preds = [
+        prediction(gold[0], source_spans=[{"start": 0, "end": 17}], cue_spans=[{"start": 18, "end": 21}])
+    ]
     spans = evaluate(gold, preds, bootstrap_samples=0)["spans"]
     assert spans["SOURCE"]["exact"]["f1"] == 1.0
     assert spans["CUE"]["exact"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
@@ -112,10 +143,16 @@ def test_bio_tags_start_a_new_span_at_each_span():
 
 
 def test_attribution_accuracy_uses_normalised_names():
-    gold = [record(0, source_actor="PAK", source_resolved="Pakistan foreign ministry"),
-            record(1, source_actor="USA", source_resolved="Donald Trump"), record(2, source_actor="NONE")]
-    preds = [prediction(gold[0], source_actor="PAK", source_resolved="The pakistan’s Foreign Ministry."),
-             prediction(gold[1], source_actor="USA", source_resolved="Trump"), prediction(gold[2])]
+    gold = [
+        record(0, source_actor="PAK", source_resolved="Pakistan foreign ministry"),
+        record(1, source_actor="USA", source_resolved="Donald Trump"),
+        record(2, source_actor="NONE"),
+    ]
+    preds = [
+        prediction(gold[0], source_actor="PAK", source_resolved="The pakistan’s Foreign Ministry."),
+        prediction(gold[1], source_actor="USA", source_resolved="Trump"),
+        prediction(gold[2]),
+    ]
     attribution = evaluate(gold, preds, bootstrap_samples=0)["attribution"]
     assert attribution["n"] == 2
     assert attribution["source_actor_accuracy"] == 1.0
@@ -125,8 +162,12 @@ def test_attribution_accuracy_uses_normalised_names():
 def test_breakdown_by_corpus_and_fingerprint(toy):
     gold, preds = toy
     other = [record(9, corpus="other", quote_type="none")]
-    report = evaluate(gold + other, preds + [prediction(other[0], quote_type="none")],
-                      bootstrap_samples=0, metadata={"model": "toy"})
+    report = evaluate(
+        gold + other,
+        preds + [prediction(other[0], quote_type="none")],
+        bootstrap_samples=0,
+        metadata={"model": "toy"},
+    )
     assert set(report["by_corpus"]) == {"toy", "other"}
     assert report["by_corpus"]["other"]["tasks"]["quote_type"]["accuracy"] == 1.0
     assert report["metadata"] == {"model": "toy"}
@@ -146,8 +187,13 @@ def test_write_report_files_and_errors_worst_first(toy, tmp_path):
     report = evaluate(gold, preds, bootstrap_samples=20)
     out = write_report(report, preds, gold, tmp_path / "toy-test")
     names = {p.name for p in out.iterdir()}
-    assert {"report.json", "report.md", "errors.jsonl", "confusion_quote_type.png",
-            "f1_quote_type.png"} <= names
+    assert {
+        "report.json",
+        "report.md",
+        "errors.jsonl",
+        "confusion_quote_type.png",
+        "f1_quote_type.png",
+    } <= names
     assert json.loads((out / "report.json").read_text())["data"] == report["data"]
     assert "(confusion_quote_type.png)" in (out / "report.md").read_text()
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]

@@ -46,33 +46,64 @@ runpy.run_path(script, run_name="__main__")
 def run_faulty(root: Path, target: str, when: int, signal_name: str, moment: str, script: str, *args):
     module, attribute = target.split(":")
     return subprocess.run(
-        [sys.executable, "-c", HARNESS, module, attribute, str(when), signal_name, moment, script,
-         *map(str, args)],
-        cwd=root, capture_output=True, text=True, timeout=600,
-        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": "",
-             "TOKENIZERS_PARALLELISM": "false", "HOME": str(root)},
+        [
+            sys.executable,
+            "-c",
+            HARNESS,
+            module,
+            attribute,
+            str(when),
+            signal_name,
+            moment,
+            script,
+            *map(str, args),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HF_HUB_OFFLINE": "1",
+            "CUDA_VISIBLE_DEVICES": "",
+            "TOKENIZERS_PARALLELISM": "false",
+            "HOME": str(root),
+        },
     )
 
 
 def run_clean(root: Path, script: str, *args):
-    return subprocess.run([sys.executable, script, *map(str, args)], cwd=root, capture_output=True,
-                          text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
-                                                       "CUDA_VISIBLE_DEVICES": "", "HOME": str(root)})
+    return subprocess.run(
+        [sys.executable, script, *map(str, args)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": "", "HOME": str(root)},
+    )
 
 
 def digest(folder: Path) -> dict[str, str]:
     """Every file of a folder and the SHA-256 of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def trained(root, tmp_path_factory):
     """A finished tiny run: the 'good checkpoint' every fault below must leave intact."""
     tmp = tmp_path_factory.mktemp("faults")
-    overrides = [f"--data.processed_dir={tmp / 'processed'}", f"--data.cache_dir={tmp / 'cache'}",
-                 f"--train.output_dir={tmp / 'models'}", "--train.cross_validate=false",
-                 "--train.num_train_epochs=1", "--train.bootstrap_samples=0"]
+    overrides = [
+        f"--data.processed_dir={tmp / 'processed'}",
+        f"--data.cache_dir={tmp / 'cache'}",
+        f"--train.output_dir={tmp / 'models'}",
+        "--train.cross_validate=false",
+        "--train.num_train_epochs=1",
+        "--train.bootstrap_samples=0",
+    ]
     result = run_clean(root, "scripts/train.py", "--config", "configs/tiny.yaml", *overrides)
     assert result.returncode == 0, result.stderr[-2000:]
     return tmp, overrides
@@ -87,12 +118,24 @@ def trained(root, tmp_path_factory):
     ],
     ids=["training", "after-saving", "during-saving"],
 )
-def test_sigkill_keeps_the_previous_checkpoint_and_the_next_run_cleans_up(root, trained, target, when, moment):
+def test_sigkill_keeps_the_previous_checkpoint_and_the_next_run_cleans_up(
+    root, trained, target, when, moment
+):
     tmp, overrides = trained
     run = tmp / "models" / "tiny"
     before = digest(run)
-    killed = run_faulty(root, target, when, "SIGKILL", moment, "scripts/train.py",
-                        "--config", "configs/tiny.yaml", *overrides, "--train.seed=7")
+    killed = run_faulty(
+        root,
+        target,
+        when,
+        "SIGKILL",
+        moment,
+        "scripts/train.py",
+        "--config",
+        "configs/tiny.yaml",
+        *overrides,
+        "--train.seed=7",
+    )
     assert killed.returncode == -9, killed.stderr[-2000:]
     assert digest(run) == before  # byte-identical: nothing of the killed run replaced it
     if moment == "after":
@@ -108,8 +151,17 @@ def test_sigterm_during_training_exits_130_and_leaves_nothing(root, trained):
     tmp, overrides = trained
     run = tmp / "models" / "tiny"
     before = digest(run)
-    stopped = run_faulty(root, "quotestance.experiment:save_run", 1, "SIGTERM", "before",
-                         "scripts/train.py", "--config", "configs/tiny.yaml", *overrides)
+    stopped = run_faulty(
+        root,
+        "quotestance.experiment:save_run",
+        1,
+        "SIGTERM",
+        "before",
+        "scripts/train.py",
+        "--config",
+        "configs/tiny.yaml",
+        *overrides,
+    )
     assert stopped.returncode == 130
     assert stopped.stderr.strip().splitlines()[-1].startswith("interrupted")
     assert "Traceback" not in stopped.stderr
@@ -118,7 +170,9 @@ def test_sigterm_during_training_exits_130_and_leaves_nothing(root, trained):
 
 
 @pytest.mark.parametrize("signal_name, code", [("SIGKILL", -9), ("SIGTERM", 130)])
-def test_predict_killed_while_writing_keeps_the_old_output(root, trained, seed_article_path, signal_name, code):
+def test_predict_killed_while_writing_keeps_the_old_output(
+    root, trained, seed_article_path, signal_name, code
+):
     tmp, _ = trained
     run = tmp / "models" / "tiny"
     output = tmp / f"labels-{signal_name}.jsonl"
@@ -126,16 +180,29 @@ def test_predict_killed_while_writing_keeps_the_old_output(root, trained, seed_a
     output.chmod(0o640)
     before = output.read_bytes()
     # Two articles: the kill comes while the first one's lines are being written.
-    killed = run_faulty(root, "json:dumps", 3, signal_name, "after", "scripts/predict.py",
-                        "--model", run, seed_article_path, seed_article_path, "--output", output,
-                        "--no-progress")
+    killed = run_faulty(
+        root,
+        "json:dumps",
+        3,
+        signal_name,
+        "after",
+        "scripts/predict.py",
+        "--model",
+        run,
+        seed_article_path,
+        seed_article_path,
+        "--output",
+        output,
+        "--no-progress",
+    )
     assert killed.returncode == code, killed.stderr[-2000:]
     assert output.read_bytes() == before
     leftovers = list(tmp.glob(f".{output.name}.tmp-*"))
     assert bool(leftovers) == (signal_name == "SIGKILL")  # SIGTERM cleans up after itself
 
-    again = run_clean(root, "scripts/predict.py", "--model", run, seed_article_path, "--output", output,
-                      "--no-progress")
+    again = run_clean(
+        root, "scripts/predict.py", "--model", run, seed_article_path, "--output", output, "--no-progress"
+    )
     assert again.returncode == 0, again.stderr
     assert not list(tmp.glob(f".{output.name}.tmp-*"))  # the next run removed the dead one's file
     assert output.stat().st_mode & 0o777 == 0o640  # the replaced file's permissions are kept

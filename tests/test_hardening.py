@@ -33,7 +33,10 @@ from quotestance.inference import Labeler, read_inputs
         ("--train.run_name=a/b", "without '/'"),
         ("--train.num_train_epochs=0", "train.num_train_epochs=0.0 is out of range; allowed: more than 0"),
         ("--train.num_train_epochs=-1", "train.num_train_epochs=-1.0"),
-        ("--train.per_device_train_batch_size=0", "per_device_train_batch_size=0 is out of range; allowed: at least 1"),
+        (
+            "--train.per_device_train_batch_size=0",
+            "per_device_train_batch_size=0 is out of range; allowed: at least 1",
+        ),
         ("--train.learning_rate=0", "train.learning_rate=0.0"),
         ("--train.warmup_ratio=1.5", "train.warmup_ratio=1.5"),
         ("--model.classifier_dropout=1", "model.classifier_dropout=1.0"),
@@ -59,9 +62,19 @@ def test_an_empty_run_name_never_reaches_the_models_folder(root, tmp_path):
     models = tmp_path / "models"
     (models / "keep").mkdir(parents=True)
     (models / "keep" / "model.safetensors").write_bytes(b"precious")
-    result = subprocess.run([sys.executable, "scripts/train.py", "--config", "configs/tiny.yaml",
-                             f"--train.output_dir={models}", "--train.run_name="],
-                            cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/train.py",
+            "--config",
+            "configs/tiny.yaml",
+            f"--train.output_dir={models}",
+            "--train.run_name=",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "train.run_name" in result.stderr
     assert "Traceback" not in result.stderr
@@ -97,8 +110,10 @@ def test_an_intact_checkpoint_loads_every_tensor(tiny_checkpoint):
     [
         (lambda t: t.pop("heads.stance.weight"), "1 missing tensor(s) (heads.stance.weight)"),
         (lambda t: t.update(extra=t["heads.stance.bias"].clone()), "1 unexpected tensor(s) (extra)"),
-        (lambda t: t.update({"heads.stance.bias": t["heads.stance.bias"][:2].clone()}),
-         "mis-shaped heads.stance.bias [2] where the config needs [3]"),
+        (
+            lambda t: t.update({"heads.stance.bias": t["heads.stance.bias"][:2].clone()}),
+            "mis-shaped heads.stance.bias [2] where the config needs [3]",
+        ),
     ],
     ids=["missing", "unexpected", "mis-shaped"],
 )
@@ -142,14 +157,20 @@ def test_a_max_length_beyond_the_encoder_is_refused_at_load(damaged):
 
 def test_a_corrupt_tokenizer_names_its_files(damaged):
     (damaged / "tokenizer.json").write_text("{ not json")
-    with pytest.raises(CheckpointError, match=r"the tokenizer files \(tokenizer_config\.json, tokenizer\.json"):
+    with pytest.raises(
+        CheckpointError, match=r"the tokenizer files \(tokenizer_config\.json, tokenizer\.json"
+    ):
         Labeler.from_pretrained(damaged)
 
 
 def test_predict_exits_2_on_a_damaged_checkpoint_with_one_line(root, damaged, seed_article_path):
     _edit_weights(damaged, lambda t: t.pop("heads.quote_type.bias"))
-    result = subprocess.run([sys.executable, "scripts/predict.py", "--model", damaged, seed_article_path],
-                            cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/predict.py", "--model", damaged, seed_article_path],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "missing tensor(s) (heads.quote_type.bias)" in result.stderr
 
@@ -173,9 +194,20 @@ def test_output_into_a_folder_without_write_access_is_refused(tmp_path, monkeypa
 
 
 def test_predict_refuses_a_directory_output_before_loading_the_model(root, tmp_path, seed_article_path):
-    result = subprocess.run([sys.executable, "scripts/predict.py", "--model", tmp_path / "no-model",
-                             seed_article_path, "--output", tmp_path],
-                            cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/predict.py",
+            "--model",
+            tmp_path / "no-model",
+            seed_article_path,
+            "--output",
+            tmp_path,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     # The output is checked first: the missing model is never reached.
     assert result.returncode == 2 and "is a directory" in result.stderr and "no-model" not in result.stderr
 
@@ -214,9 +246,8 @@ def test_a_full_disk_is_an_error_and_the_old_output_survives(tmp_path, monkeypat
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(QuotestanceError, match="the disk is full"):
-        with atomic_output(target) as stream:
-            stream.write("new\n")
+    with pytest.raises(QuotestanceError, match="the disk is full"), atomic_output(target) as stream:
+        stream.write("new\n")
     assert target.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
 
 
@@ -255,8 +286,9 @@ def test_a_fifo_socket_dangling_link_and_loop_each_get_their_own_message(tmp_pat
     loop = tmp_path / "loop.txt"
     loop.symlink_to(loop)
     try:
-        documents, problems = read_inputs([str(fifo), str(sock_path), str(dangling), str(loop),
-                                           str(seed_article_path)])
+        documents, problems = read_inputs(
+            [str(fifo), str(sock_path), str(dangling), str(loop), str(seed_article_path)]
+        )
     finally:
         server.close()
     assert len(documents) == 1  # the good article is still read, and nothing blocked

@@ -48,8 +48,21 @@ def seed_text(seed_article_path) -> str:
 
 
 def assert_result_shape(result: dict, model_tasks=("quote_type", "stance")) -> None:
-    for key in ("id", "doc_id", "sent_index", "text", "start", "end", "is_caption", "source", "cue",
-                "content", "source_resolved", "source_actor", "anonymous"):
+    for key in (
+        "id",
+        "doc_id",
+        "sent_index",
+        "text",
+        "start",
+        "end",
+        "is_caption",
+        "source",
+        "cue",
+        "content",
+        "source_resolved",
+        "source_actor",
+        "anonymous",
+    ):
         assert key in result, key
     for task in model_tasks:
         probs = result[f"{task}_probs"]
@@ -57,7 +70,7 @@ def assert_result_shape(result: dict, model_tasks=("quote_type", "stance")) -> N
         assert result[task] == max(probs, key=probs.get)
     for field in ("source", "cue", "content"):
         for span in result[field]:
-            assert result["text"][span["start"]:span["end"]] == span["text"]
+            assert result["text"][span["start"] : span["end"]] == span["text"]
 
 
 def test_label_article_on_the_seed(labeler, seed_text):
@@ -67,7 +80,7 @@ def test_label_article_on_the_seed(labeler, seed_text):
     assert [r["text"] for r in results] == [s.text for s in sentences]
     for result in results:
         assert_result_shape(result)
-        assert seed_text[result["start"]:result["end"]] == result["text"]
+        assert seed_text[result["start"] : result["end"]] == result["text"]
         assert result["doc_id"] == "seed"
     captions = [r["text"] for r in results if r["is_caption"]]
     assert len(captions) == 2 and all("REUTERS/" in c for c in captions)
@@ -105,9 +118,11 @@ def test_article_contexts_skip_captions_as_in_training(labeler, seed_text, monke
 
 
 def test_split_sentences_contexts_skip_captions_too(labeler, monkeypatch):
-    sentences = ["Trump said Pakistan must act.",
-                 "Imran Khan speaks in Islamabad, Pakistan July 1, 2018. REUTERS/Someone Else",
-                 "He defended cutting aid."]
+    sentences = [
+        "Trump said Pakistan must act.",
+        "Imran Khan speaks in Islamabad, Pakistan July 1, 2018. REUTERS/Someone Else",
+        "He defended cutting aid.",
+    ]
     seen = recorded_contexts(labeler, monkeypatch)
     results = labeler.label_sentences(sentences)
     assert [r["is_caption"] for r in results] == [False, True, False]
@@ -145,12 +160,29 @@ def fixed_spans(labeler, monkeypatch, sources: dict[str, str], quote_type: str =
 
 
 def test_actor_table_codes_and_resolves_sources(labeler, monkeypatch):
-    sentences = ["Zed Zorro said the talks had failed.", "He added that more was needed.",
-                 "The Quux ministry said it disagreed.", "A senior official said nothing changed."]
-    fixed_spans(labeler, monkeypatch, {sentences[0]: "Zed Zorro", sentences[1]: "He",
-                                       sentences[2]: "The Quux ministry", sentences[3]: "A senior official"})
+    sentences = [
+        "Zed Zorro said the talks had failed.",
+        "He added that more was needed.",
+        "The Quux ministry said it disagreed.",
+        "A senior official said nothing changed.",
+    ]
+    fixed_spans(
+        labeler,
+        monkeypatch,
+        {
+            sentences[0]: "Zed Zorro",
+            sentences[1]: "He",
+            sentences[2]: "The Quux ministry",
+            sentences[3]: "A senior official",
+        },
+    )
     results = labeler.label_sentences(sentences)
-    assert [r["source"][0]["text"] for r in results] == ["Zed Zorro", "He", "The Quux ministry", "A senior official"]
+    assert [r["source"][0]["text"] for r in results] == [
+        "Zed Zorro",
+        "He",
+        "The Quux ministry",
+        "A senior official",
+    ]
     assert [r["source_actor"] for r in results][:3] == ["ZZZ", "ZZZ", "QQQ"]
     assert results[1]["source_resolved"] == "Zed Zorro"
     assert [r["anonymous"] for r in results] == [False, False, False, True]
@@ -254,8 +286,15 @@ def test_read_inputs_reports_each_bad_file_and_keeps_the_good(tmp_path, seed_art
     documents, problems = read_inputs([str(folder), str(tmp_path / "absent.txt")])
     assert [d.doc_id for d in documents] == ["short", "sub/seed"]
     messages = {Path(p.split(":")[0]).name: p for p in problems}
-    assert set(messages) == {"empty.txt", "binary.txt", "latin1.txt", "page.txt", "folder.txt",
-                             "locked.txt", "absent.txt"}
+    assert set(messages) == {
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "page.txt",
+        "folder.txt",
+        "locked.txt",
+        "absent.txt",
+    }
     assert "empty" in messages["empty.txt"]
     assert "binary" in messages["binary.txt"]
     assert "not UTF-8" in messages["latin1.txt"] and "iconv" in messages["latin1.txt"]
@@ -275,14 +314,22 @@ def test_read_inputs_jsonl_groups_sentences_by_doc_id(tmp_path):
     path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n\n")
     documents, problems = read_inputs([str(path)])
     assert [(d.doc_id, [s["text"] for s in d.sentences]) for d in documents] == [
-        ("sentences", ["Trump said so.", "Then he spoke."]), ("other", ["He left."])]
+        ("sentences", ["Trump said so.", "Then he spoke."]),
+        ("other", ["He left."]),
+    ]
     assert len(problems) == 2 and f"{path}:3" in problems[0] and f"{path}:4" in problems[1]
     assert '"text"' in problems[1]
 
 
 def test_label_documents_uses_given_ids_and_contexts(labeler):
-    document = Document("d", "test", sentences=[{"text": "He left.", "id": "x1", "context": "Zed Zorro came."},
-                                                 {"text": "Then he spoke."}])
+    document = Document(
+        "d",
+        "test",
+        sentences=[
+            {"text": "He left.", "id": "x1", "context": "Zed Zorro came."},
+            {"text": "Then he spoke."},
+        ],
+    )
     [(_, results)] = list(labeler.label_documents([document]))
     assert [r["id"] for r in results] == ["x1", "d:1"]
     alone = labeler.label_sentences(["He left."], contexts=["Zed Zorro came."])

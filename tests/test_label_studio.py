@@ -29,9 +29,22 @@ def _as_exported(tasks: list[dict]) -> list[dict]:
     exported = []
     for number, task in enumerate(tasks, 1):
         [annotation] = task["annotations"]
-        exported.append({"id": 100 + number, "data": task["data"], "predictions": [],
-                         "annotations": [{"id": number, "completed_by": 1, "was_cancelled": False,
-                                          "result": annotation["result"], "lead_time": 12.5}]})
+        exported.append(
+            {
+                "id": 100 + number,
+                "data": task["data"],
+                "predictions": [],
+                "annotations": [
+                    {
+                        "id": number,
+                        "completed_by": 1,
+                        "was_cancelled": False,
+                        "result": annotation["result"],
+                        "lead_time": 12.5,
+                    }
+                ],
+            }
+        )
     return exported
 
 
@@ -39,18 +52,28 @@ def test_gold_to_tasks_to_export_to_gold_is_byte_identical(root, seed_gold, tmp_
     lines = [json.loads(line) for line in seed_gold.read_text(encoding="utf-8").splitlines()]
     export = tmp_path / "export.json"
     export.write_text(json.dumps(_as_exported(to_tasks(lines, kind="annotations"))), encoding="utf-8")
-    result = subprocess.run([sys.executable, "scripts/label_studio.py", "import", export, "--output", tmp_path / "gold"],
-                            cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/label_studio.py", "import", export, "--output", tmp_path / "gold"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "gold" / f"{SEED}.jsonl").read_bytes() == seed_gold.read_bytes()
-    again = subprocess.run([sys.executable, "scripts/label_studio.py", "import", export, "--output", tmp_path / "gold"],
-                           cwd=root, capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "scripts/label_studio.py", "import", export, "--output", tmp_path / "gold"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 2 and "never overwritten" in again.stderr
 
 
 def test_tasks_carry_relations_scores_and_match_the_config(seed_gold):
     lines = [json.loads(line) for line in seed_gold.read_text(encoding="utf-8").splitlines()]
-    probabilities = [{"quote_type": {line["quote_type"]: 0.8}, "stance": {line["stance"]: 0.6}} for line in lines]
+    probabilities = [
+        {"quote_type": {line["quote_type"]: 0.8}, "stance": {line["stance"]: 0.6}} for line in lines
+    ]
     tasks = to_tasks(lines, probabilities=probabilities)
     first = tasks[0]["predictions"][0]
     relations = [r for r in first["result"] if r["type"] == "relation"]
@@ -58,7 +81,12 @@ def test_tasks_carry_relations_scores_and_match_the_config(seed_gold):
     assert tasks[2]["data"]["context"] == lines[0]["text"]  # sentence 1 is a caption: skipped as context
     config = ElementTree.fromstring(labeling_config())
     names = {element.get("name") for element in config.iter() if element.get("name")}
-    used = {item["from_name"] for task in tasks for item in task["predictions"][0]["result"] if "from_name" in item}
+    used = {
+        item["from_name"]
+        for task in tasks
+        for item in task["predictions"][0]["result"]
+        if "from_name" in item
+    }
     assert used <= names
 
 
@@ -77,12 +105,28 @@ def test_a_bad_export_names_task_and_sentence_and_returns_nothing(seed_gold):
 
 
 def test_model_drafts_with_probabilities_for_label_studio(root, tiny_checkpoint, seed_article_path, tmp_path):
-    result = subprocess.run([sys.executable, "scripts/preannotate.py", seed_article_path, "--output", tmp_path,
-                             "--model", tiny_checkpoint, "--label-studio"], cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/preannotate.py",
+            seed_article_path,
+            "--output",
+            tmp_path,
+            "--model",
+            tiny_checkpoint,
+            "--label-studio",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     draft = [json.loads(line) for line in (tmp_path / f"{SEED}.jsonl").read_text().splitlines()]
     tasks = json.loads((tmp_path / f"{SEED}.tasks.json").read_text())
     assert len(draft) == len(tasks) == 26
-    scores = [item["score"] for item in tasks[0]["predictions"][0]["result"] if item["type"] == "choices"
-              and item["from_name"] in ("quote_type", "stance")]
+    scores = [
+        item["score"]
+        for item in tasks[0]["predictions"][0]["result"]
+        if item["type"] == "choices" and item["from_name"] in ("quote_type", "stance")
+    ]
     assert len(scores) == 2 and all(0 < s <= 1 for s in scores)

@@ -19,20 +19,23 @@ from quotestance.training import MultiTaskCollator, build_model, encode, fit
 
 @pytest.fixture(scope="module")
 def seed_dataset(root):
-    return Dataset.from_list(seed_records(root / "data/raw", root / "data/annotations"),
-                             features=FEATURES)
+    return Dataset.from_list(seed_records(root / "data/raw", root / "data/annotations"), features=FEATURES)
 
 
 @pytest.fixture()
 def tiny_config(root, tmp_path):
-    return load_config(root / "configs" / "tiny.yaml",
-                       [f"--train.output_dir={tmp_path}", "--train.logging_steps=1"])
+    return load_config(
+        root / "configs" / "tiny.yaml", [f"--train.output_dir={tmp_path}", "--train.logging_steps=1"]
+    )
 
 
 def test_label_maps_are_sorted_and_round_trip(tiny_config, tmp_path):
     model, tokenizer = build_model(tiny_config)
     assert model.config.task_labels == {
-        "quote_type": list(QUOTE_TYPES), "stance": list(STANCES), "spans": list(BIO_TAGS)}
+        "quote_type": list(QUOTE_TYPES),
+        "stance": list(STANCES),
+        "spans": list(BIO_TAGS),
+    }
     for labels in model.config.task_labels.values():
         assert labels == sorted(labels)
     model.save_pretrained(tmp_path / "ckpt")
@@ -49,18 +52,18 @@ def test_label_maps_are_sorted_and_round_trip(tiny_config, tmp_path):
 def test_bio_tags_follow_the_gold_spans(tiny_config, seed_dataset):
     _, tokenizer = build_model(tiny_config)
     record = seed_dataset[11]  # Khalilzad said last month he hoped a deal would be reached...
-    encoded = features.tokenize(tokenizer, [record["text"]], [record["context"]], 128,
-                                return_offsets=True)
+    encoded = features.tokenize(tokenizer, [record["text"]], [record["context"]], 128, return_offsets=True)
     label2id = {tag: i for i, tag in enumerate(BIO_TAGS)}
-    spans = {"SOURCE": record["source_spans"], "CUE": record["cue_spans"],
-             "CONTENT": record["content_spans"]}
+    spans = {"SOURCE": record["source_spans"], "CUE": record["cue_spans"], "CONTENT": record["content_spans"]}
     tags = features.bio_tags(encoded["offset_mapping"][0], encoded.sequence_ids(0), spans, label2id)
-    decoded = features.decode_spans(tags, encoded["offset_mapping"][0], encoded.sequence_ids(0),
-                                    dict(enumerate(BIO_TAGS)))
+    decoded = features.decode_spans(
+        tags, encoded["offset_mapping"][0], encoded.sequence_ids(0), dict(enumerate(BIO_TAGS))
+    )
     assert decoded["SOURCE"] == record["source_spans"]
     assert decoded["CUE"] == record["cue_spans"]
-    assert [record["text"][s["start"]:s["end"]] for s in decoded["CONTENT"]] == \
-        [record["text"][s["start"]:s["end"]] for s in record["content_spans"]]
+    assert [record["text"][s["start"] : s["end"]] for s in decoded["CONTENT"]] == [
+        record["text"][s["start"] : s["end"]] for s in record["content_spans"]
+    ]
 
 
 def test_a_batch_without_stance_labels_gives_no_stance_gradient(tiny_config, seed_dataset):
@@ -112,8 +115,10 @@ def test_resumed_run_continues_from_its_step(tiny_config, seed_dataset, tmp_path
 
 def test_the_context_gives_way_before_the_sentence(tiny_config):
     _, tokenizer = build_model(tiny_config)
-    sentence = ("The talks between the two governments, which began in Doha last year and were "
-                "suspended twice over prisoner releases, will resume next week, the official said.")
+    sentence = (
+        "The talks between the two governments, which began in Doha last year and were "
+        "suspended twice over prisoner releases, will resume next week, the official said."
+    )
     context = " ".join(f"word{i}" for i in range(200)) + " the minister told reporters."
     encoded = features.tokenize(tokenizer, [sentence], [context], max_length=48)
     ids, sequence_ids = encoded["input_ids"][0], encoded.sequence_ids(0)
@@ -135,7 +140,8 @@ def test_tasks_take_one_order_whatever_the_yaml_says():
 def test_a_batch_labelled_for_no_task_gives_a_zero_loss(tiny_config, seed_dataset):
     model, tokenizer = build_model(tiny_config)
     rows = seed_dataset.select(range(4)).map(
-        lambda row: {"stance": None, "quote_type": None, "spans_labelled": False})
+        lambda row: {"stance": None, "quote_type": None, "spans_labelled": False}
+    )
     batch = MultiTaskCollator(tokenizer, model.config.tasks)(list(encode(rows, tokenizer, model)))
     loss = model(**batch).loss
     assert loss.item() == 0.0 and loss.requires_grad
@@ -163,8 +169,10 @@ def test_decoding_joins_pieces_of_one_span_but_not_across_other_spans():
     split = decode("B-CONTENT", "B-CUE", "B-CONTENT", "O", "O", "O", "O", "O", "O")
     assert split["CONTENT"] == [{"start": 0, "end": 9}, {"start": 15, "end": 17}]
     # gap=0 is plain BIO decoding but for a B- that directly continues its own type.
-    assert decode("B-CONTENT", "O", "B-CONTENT", "O", "O", "O", "O", "O", "O", gap=0)["CONTENT"] == \
-        [{"start": 0, "end": 9}, {"start": 15, "end": 17}]
+    assert decode("B-CONTENT", "O", "B-CONTENT", "O", "O", "O", "O", "O", "O", gap=0)["CONTENT"] == [
+        {"start": 0, "end": 9},
+        {"start": 15, "end": 17},
+    ]
 
 
 def test_plain_bio_decoding_and_empty_input(tiny_config):

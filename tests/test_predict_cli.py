@@ -54,7 +54,7 @@ def test_seed_to_jsonl(predict, capsys, model_dir, seed_article_path, seed_sente
     results = read_jsonl(output)
     text = seed_article_path.read_text(encoding="utf-8")
     assert len(results) == seed_sentences
-    assert all(text[r["start"]:r["end"]] == r["text"] for r in results)
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in results)
     assert {r["doc_id"] for r in results} == {seed_article_path.stem}
     assert f"labelled {seed_sentences} sentences" in err
     assert [p.name for p in output.parent.iterdir()] == ["seed.jsonl"]  # no temporary file left
@@ -62,8 +62,19 @@ def test_seed_to_jsonl(predict, capsys, model_dir, seed_article_path, seed_sente
 
 def test_seed_to_csv(predict, capsys, model_dir, seed_article_path, seed_sentences, tmp_path):
     output = tmp_path / "seed.csv"
-    status, _, _ = run(predict, capsys, "--model", model_dir, seed_article_path, "--output", output,
-                       "--format", "csv", "--batch-size", "4")
+    status, _, _ = run(
+        predict,
+        capsys,
+        "--model",
+        model_dir,
+        seed_article_path,
+        "--output",
+        output,
+        "--format",
+        "csv",
+        "--batch-size",
+        "4",
+    )
     assert status == 0
     with output.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -76,22 +87,31 @@ def test_seed_to_csv(predict, capsys, model_dir, seed_article_path, seed_sentenc
 
 def test_jsonl_to_stdout_and_stdin_article(predict, capsys, model_dir, tmp_path, monkeypatch):
     sentences = tmp_path / "sentences.jsonl"
-    sentences.write_text(json.dumps({"text": "Trump said so.", "id": "a"}) + "\n"
-                         + json.dumps({"text": "He left.", "doc_id": "d2"}) + "\n", encoding="utf-8")
+    sentences.write_text(
+        json.dumps({"text": "Trump said so.", "id": "a"})
+        + "\n"
+        + json.dumps({"text": "He left.", "doc_id": "d2"})
+        + "\n",
+        encoding="utf-8",
+    )
     status, out, _ = run(predict, capsys, "--model", model_dir, sentences)
     assert status == 0
-    assert [(r["id"], r["doc_id"]) for r in map(json.loads, out.splitlines())] == [("a", "sentences"), ("d2:0", "d2")]
+    assert [(r["id"], r["doc_id"]) for r in map(json.loads, out.splitlines())] == [
+        ("a", "sentences"),
+        ("d2:0", "d2"),
+    ]
 
     article = "WASHINGTON (Reuters) - Trump said so. He left.\n\nThey spoke."
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(article.encode("utf-8"))))
     status, out, _ = run(predict, capsys, "--model", model_dir, "-")
     results = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and [r["text"] for r in results] == ["Trump said so.", "He left.", "They spoke."]
-    assert all(article[r["start"]:r["end"]] == r["text"] and r["doc_id"] == "stdin" for r in results)
+    assert all(article[r["start"] : r["end"]] == r["text"] and r["doc_id"] == "stdin" for r in results)
 
 
-def test_folder_with_bad_files_labels_the_good_ones(predict, capsys, caplog, model_dir, seed_article_path,
-                                                    seed_sentences, tmp_path, monkeypatch):
+def test_folder_with_bad_files_labels_the_good_ones(
+    predict, capsys, caplog, model_dir, seed_article_path, seed_sentences, tmp_path, monkeypatch
+):
     folder = tmp_path / "articles"
     (folder / "more").mkdir(parents=True)
     shutil.copy(seed_article_path, folder / "more" / "seed.txt")
@@ -118,7 +138,13 @@ def test_folder_with_bad_files_labels_the_good_ones(predict, capsys, caplog, mod
     assert len(results[0]["text"]) == 99_999  # the 100,000 characters, trailing space trimmed
     skipped = [line for line in err.splitlines() if line.startswith("skipped: ")]
     assert sorted(Path(line.split(": ")[1]).name for line in skipped) == [
-        "binary.txt", "directory.txt", "empty.txt", "latin1.txt", "locked.txt", "page.txt"]
+        "binary.txt",
+        "directory.txt",
+        "empty.txt",
+        "latin1.txt",
+        "locked.txt",
+        "page.txt",
+    ]
     # The long sentence's warning goes through logging (pytest captures it; a shell sees stderr).
     assert "long.txt (sentence 0): a sentence of 99999 characters" in caplog.text
     assert "first 2048 characters" in caplog.text
@@ -149,9 +175,21 @@ def test_bad_checkpoint_exits_2(predict, capsys, seed_article_path, tmp_path):
 def test_the_script_runs_from_a_shell(model_dir, tmp_path):
     article = "Trump said Pakistan must do more. It denied that.\n"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "predict.py"), "--model", str(model_dir), "-",
-         "--quantize", "int8", "--format", "csv"],
-        input=article, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "predict.py"),
+            "--model",
+            str(model_dir),
+            "-",
+            "--quantize",
+            "int8",
+            "--format",
+            "csv",
+        ],
+        input=article,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))

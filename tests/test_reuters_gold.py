@@ -105,9 +105,15 @@ def test_bad_gold_lines_name_file_line_and_fix(gold_copy, corpora_dir, edit, mes
 
 def test_a_bad_gold_line_stops_the_build_before_anything_is_written(root, gold_copy, corpora_dir, tmp_path):
     _rewrite_first_line(sorted(gold_copy.glob("*.jsonl"))[0], lambda line: line.update(quote_type="quoted"))
-    config = load_config(root / "configs" / "seed.yaml",
-                         ["--data.sources=[reuters]", f"--data.reuters_gold_dir={gold_copy}",
-                          f"--data.corpora_dir={corpora_dir}", f"--data.processed_dir={tmp_path / 'out'}"])
+    config = load_config(
+        root / "configs" / "seed.yaml",
+        [
+            "--data.sources=[reuters]",
+            f"--data.reuters_gold_dir={gold_copy}",
+            f"--data.corpora_dir={corpora_dir}",
+            f"--data.processed_dir={tmp_path / 'out'}",
+        ],
+    )
     with pytest.raises(ReutersGoldError, match="unknown quote_type 'quoted'"):
         build_dataset(config)
     assert not (tmp_path / "out").exists()
@@ -147,8 +153,10 @@ def test_a_filled_file_is_checked_stored_without_text_and_never_overwritten(pool
         for key in ("quote_type", "source_resolved", "source_actor", "anonymous", "stance", "stance_target"):
             row[key] = line[key]
         for key in ("source", "cue", "content"):
-            row[key] = [{"start": s["start"], "end": s["end"], "text": sentence.text[s["start"]:s["end"]]}
-                        for s in line[key]]
+            row[key] = [
+                {"start": s["start"], "end": s["end"], "text": sentence.text[s["start"] : s["end"]]}
+                for s in line[key]
+            ]
         filled.append(row)
     path = tmp_path / f"{article.doc_id}.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in filled) + "\n", encoding="utf-8")
@@ -204,13 +212,31 @@ def test_the_full_config_trains_on_reuters_with_its_weight(root):
 def test_resolution_errors_are_listed_beside_label_errors():
     from quotestance.report import misclassified
 
-    gold = [{"id": "r:1", "corpus": "reuters", "text": "Islamabad said it would help.", "quote_type": "indirect",
-             "stance": "cooperative", "source_actor": "PAK", "source_resolved": "Pakistan government",
-             "stance_target": "USA", "event_mode": None}]
-    prediction = {"id": "r:1", "quote_type": "indirect", "stance": "cooperative", "source_actor": "OTHER",
-                  "source_resolved": "Pakistan government", "stance_target": None,
-                  "source_spans": [{"start": 0, "end": 9}]}
+    gold = [
+        {
+            "id": "r:1",
+            "corpus": "reuters",
+            "text": "Islamabad said it would help.",
+            "quote_type": "indirect",
+            "stance": "cooperative",
+            "source_actor": "PAK",
+            "source_resolved": "Pakistan government",
+            "stance_target": "USA",
+            "event_mode": None,
+        }
+    ]
+    prediction = {
+        "id": "r:1",
+        "quote_type": "indirect",
+        "stance": "cooperative",
+        "source_actor": "OTHER",
+        "source_resolved": "Pakistan government",
+        "stance_target": None,
+        "source_spans": [{"start": 0, "end": 9}],
+    }
     errors = misclassified([prediction], gold)
     assert [(e["task"], e["gold"], e["predicted"]) for e in errors] == [
-        ("source_actor", "PAK", "OTHER"), ("stance_target", "USA", None)]
+        ("source_actor", "PAK", "OTHER"),
+        ("stance_target", "USA", None),
+    ]
     assert errors[0]["predicted_source"] == ["Islamabad"]

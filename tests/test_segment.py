@@ -123,15 +123,18 @@ def test_a_reuters_ipsos_sentence_is_not_a_caption(paragraph):
     assert sentences[-1].text.startswith("The Reuters/Ipsos poll")
 
 
-@pytest.mark.parametrize("credit, caption", [
-    ("REUTERS/Kevin Lamarque/Files", True),
-    ("REUTERS/Carlos Barria", True),
-    ("REUTERS/Jonathan Ernst/File Photo", True),
-    ("REUTERS/Mohamed al-Sayaghi", True),
-    ("Reuters/Ipsos.", False),  # a poll named at the end of a sentence, not a credit
-    ("REUTERS/Kevin Lamarque/Files said on Monday", False),  # not at the end
-    ("REUTERS/One Two Three Four Five Six Seven", False),  # longer than any name
-])
+@pytest.mark.parametrize(
+    "credit, caption",
+    [
+        ("REUTERS/Kevin Lamarque/Files", True),
+        ("REUTERS/Carlos Barria", True),
+        ("REUTERS/Jonathan Ernst/File Photo", True),
+        ("REUTERS/Mohamed al-Sayaghi", True),
+        ("Reuters/Ipsos.", False),  # a poll named at the end of a sentence, not a credit
+        ("REUTERS/Kevin Lamarque/Files said on Monday", False),  # not at the end
+        ("REUTERS/One Two Three Four Five Six Seven", False),  # longer than any name
+    ],
+)
 def test_credit_shape_at_the_end_of_a_paragraph(credit, caption):
     text = f"Protesters march in Washington, U.S., January 21, 2017. {credit}"
     sentences = Segmenter().segment(parse_article(text, doc_id="caption"))
@@ -139,14 +142,17 @@ def test_credit_shape_at_the_end_of_a_paragraph(credit, caption):
     assert (len(sentences) == 1) == caption  # a caption is one record
 
 
-@pytest.mark.parametrize("dateline", [
-    "WASHINGTON (Reuters) - ",
-    "MARRAKESH, Morocco/CHICAGO (Reuters) - ",
-    "LOUISVILLE, Ky. (Reuters) - ",
-    "(Reuters) - ",
-    "NEW YORK (IFR) - ",
-    "LONDON - ",
-])
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "WASHINGTON (Reuters) - ",
+        "MARRAKESH, Morocco/CHICAGO (Reuters) - ",
+        "LOUISVILLE, Ky. (Reuters) - ",
+        "(Reuters) - ",
+        "NEW YORK (IFR) - ",
+        "LONDON - ",
+    ],
+)
 def test_wire_datelines_are_left_out(dateline):
     text = f"{dateline}Pakistan said on Monday it would help."
     article = parse_article(text, doc_id="wire")
@@ -161,13 +167,19 @@ def test_a_sentence_opening_with_an_aside_keeps_its_start():
     assert Segmenter().segment(article)[0].text == "Pakistan – a key U.S. ally – said it would help."
 
 
-@pytest.mark.parametrize("paragraph, left, right", [
-    ("“We will win.”The crowd cheered.", "“We will win.”", "The crowd cheered."),
-    ('He said, "We will win."The crowd cheered.', 'He said, "We will win."', "The crowd cheered."),
-    # Balanced before the mark, as in the seed: it opens the next sentence.
-    ("“We will win,” he said.”We always do,” he added.", "“We will win,” he said.",
-     "”We always do,” he added."),
-])
+@pytest.mark.parametrize(
+    "paragraph, left, right",
+    [
+        ("“We will win.”The crowd cheered.", "“We will win.”", "The crowd cheered."),
+        ('He said, "We will win."The crowd cheered.', 'He said, "We will win."', "The crowd cheered."),
+        # Balanced before the mark, as in the seed: it opens the next sentence.
+        (
+            "“We will win,” he said.”We always do,” he added.",
+            "“We will win,” he said.",
+            "”We always do,” he added.",
+        ),
+    ],
+)
 def test_glued_quotation_mark_goes_with_the_quotation_it_belongs_to(paragraph, left, right):
     sentences = Segmenter().segment(parse_article(paragraph, doc_id="glued"))
     assert [s.text for s in sentences] == [left, right]

@@ -77,7 +77,7 @@ class ActorTable:
         )
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> "ActorTable":
+    def from_yaml(cls, path: str | Path) -> ActorTable:
         """The table of a YAML file; with `world: countryinfo` in it, every state of the
         countryinfo package is added under the file's own entries (`world_entries`)."""
         path = Path(path)
@@ -141,9 +141,25 @@ WORLD_SOURCES = {"countryinfo"}
 # Maldives' capital "Male"). The states themselves stay reachable by their other names
 # ("Tbilisi", "Chadian", "N'Djamena"). Checked on the ISOT politicsNews pool.
 WORLD_STOPLIST = {
-    "Georgia", "Georgian", "Chad", "Male", "Victoria", "Kingston", "Georgetown", "Hamilton",
-    "Jersey", "Nice", "Santiago", "Independence", "Republic", "Saint", "Island", "Islands",
-    "Federal", "Union", "Kingdom",
+    "Georgia",
+    "Georgian",
+    "Chad",
+    "Male",
+    "Victoria",
+    "Kingston",
+    "Georgetown",
+    "Hamilton",
+    "Jersey",
+    "Nice",
+    "Santiago",
+    "Independence",
+    "Republic",
+    "Saint",
+    "Island",
+    "Islands",
+    "Federal",
+    "Union",
+    "Kingdom",
 }
 
 
@@ -161,8 +177,12 @@ def world_entries() -> dict[str, str]:
         code = (record.get("ISO") or {}).get("alpha3")
         if not code:
             continue
-        names = [record.get("name"), record.get("demonym"), record.get("capital"),
-                 *(record.get("altSpellings") or [])]
+        names = [
+            record.get("name"),
+            record.get("demonym"),
+            record.get("capital"),
+            *(record.get("altSpellings") or []),
+        ]
         for name in names:
             if not name or len(name) < 4 or not name[0].isupper() or name in WORLD_STOPLIST:
                 continue
@@ -189,7 +209,10 @@ def _entries_from_node(root, path: Path) -> tuple[dict[str, str], bool]:
         fail(root, f"expected the key `actors:` (and optionally `world:`), found {sorted(sections)}")
     world_node = sections.get("world")
     if world_node is not None and world_node.value not in WORLD_SOURCES:
-        fail(world_node, f"world: {world_node.value!r} is not a known source; use one of {sorted(WORLD_SOURCES)} or remove it")
+        fail(
+            world_node,
+            f"world: {world_node.value!r} is not a known source; use one of {sorted(WORLD_SOURCES)} or remove it",
+        )
     actors = sections["actors"]
     if not isinstance(actors, yaml.MappingNode):
         fail(actors, "`actors:` must map each code to a list of names")

@@ -65,7 +65,9 @@ def json_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            errors.append(f"{path}:{number}: not valid JSON ({error.msg} at column {error.colno}); fix the syntax")
+            errors.append(
+                f"{path}:{number}: not valid JSON ({error.msg} at column {error.colno}); fix the syntax"
+            )
             continue
         if not isinstance(item, dict):
             errors.append(f"{path}:{number}: a line must be a JSON object")
@@ -191,8 +193,10 @@ def seed_records(raw_dir: Path, annotations_dir: Path, segmenter: Segmenter | No
 
 
 def _records(sentences: list[Sentence], annotations: list[dict]) -> list[dict]:
-    return [annotated_record(CORPUS, sentence, context, "", annotation)
-            for sentence, annotation, context in zip(sentences, annotations, contexts(sentences))]
+    return [
+        annotated_record(CORPUS, sentence, context, "", annotation)
+        for sentence, annotation, context in zip(sentences, annotations, contexts(sentences))
+    ]
 
 
 def annotated_record(corpus: str, sentence: Sentence, context: str, split: str, annotation: dict) -> dict:
@@ -203,8 +207,10 @@ def annotated_record(corpus: str, sentence: Sentence, context: str, split: str, 
     and every other None label stays unset.
     """
     spans_known = all(annotation[name] is not None for name in SPAN_LISTS)
-    spans = {field: [{"start": span["start"], "end": span["end"]} for span in annotation[name] or []]
-             for name, field in SPAN_LISTS.items()}
+    spans = {
+        field: [{"start": span["start"], "end": span["end"]} for span in annotation[name] or []]
+        for name, field in SPAN_LISTS.items()
+    }
     labels = {key: annotation[key] for key in LABEL_KEYS if key not in SPAN_LISTS}
     return sentence_record(corpus, sentence, context, split, spans_labelled=spans_known, **labels, **spans)
 

@@ -70,14 +70,18 @@ def check_output_path(path: str | Path, what: str = "--output") -> Path:
     path = Path(path)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
-        raise OutputError(f"{what} {path}: is a directory; give a file path inside it, e.g. {path / 'labels.jsonl'}")
+        raise OutputError(
+            f"{what} {path}: is a directory; give a file path inside it, e.g. {path / 'labels.jsonl'}"
+        )
     # Missing folders are created when the output is written; the nearest one that
     # exists must be a folder this process can write to.
     existing = next(p for p in (target.parent, *target.parent.parents) if p.exists() or p == Path(p.anchor))
     if not existing.is_dir():
         raise OutputError(f"{what} {path}: {existing} is a file, not a folder; choose another path")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"{what} {path}: the folder {existing} is not writable; choose a folder you can write to")
+        raise OutputError(
+            f"{what} {path}: the folder {existing} is not writable; choose a folder you can write to"
+        )
     if target.exists() and not target.is_file():
         raise OutputError(f"{what} {path}: exists and is not a regular file; choose another path")
     return target
@@ -115,8 +119,10 @@ def atomic_output(path: str | Path, newline: str | None = None, what: str = "--o
         if isinstance(error, OutputError):
             raise
         reason = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
-        raise OutputError(f"{what} {path}: cannot be written ({reason}); free space or choose another path; "
-                          "nothing was written") from None
+        raise OutputError(
+            f"{what} {path}: cannot be written ({reason}); free space or choose another path; "
+            "nothing was written"
+        ) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -212,8 +218,10 @@ def write_new_files(texts: dict[Path, str], output_dir: Path) -> None:
             try:
                 os.link(staged, target)
             except FileExistsError:
-                raise FileExistsError(f"refusing to overwrite {target}, written meanwhile by "
-                                      "something else; move it away and rerun") from None
+                raise FileExistsError(
+                    f"refusing to overwrite {target}, written meanwhile by "
+                    "something else; move it away and rerun"
+                ) from None
             placed.append(target)
     except BaseException:
         for target in placed:

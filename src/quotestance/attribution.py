@@ -24,14 +24,74 @@ PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS
 # Words of a title that precede a name and are not part of it ("U.S. Defense
 # Secretary Jim Mattis" is "Jim Mattis").
 TITLE_WORDS = {
-    "president", "vice", "prime", "minister", "secretary", "defense", "defence", "foreign",
-    "state", "special", "representative", "envoy", "chancellor", "chairman", "chairwoman",
-    "senator", "sen.", "rep.", "gov.", "governor", "general", "gen.", "lieutenant", "colonel",
-    "admiral", "ambassador", "spokesman", "spokeswoman", "spokesperson", "leader", "supreme",
-    "king", "queen", "crown", "prince", "mr.", "mrs.", "ms.", "dr.", "deputy", "chief", "new",
-    "former", "acting", "interior", "finance", "army", "commander", "mayor", "judge", "justice",
-    "attorney", "director", "head", "house", "speaker", "national", "security", "adviser",
-    "advisor", "u.s.", "u.n.", "the", "a", "an", "president-elect", "outgoing", "incoming",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "defense",
+    "defence",
+    "foreign",
+    "state",
+    "special",
+    "representative",
+    "envoy",
+    "chancellor",
+    "chairman",
+    "chairwoman",
+    "senator",
+    "sen.",
+    "rep.",
+    "gov.",
+    "governor",
+    "general",
+    "gen.",
+    "lieutenant",
+    "colonel",
+    "admiral",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "supreme",
+    "king",
+    "queen",
+    "crown",
+    "prince",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "deputy",
+    "chief",
+    "new",
+    "former",
+    "acting",
+    "interior",
+    "finance",
+    "army",
+    "commander",
+    "mayor",
+    "judge",
+    "justice",
+    "attorney",
+    "director",
+    "head",
+    "house",
+    "speaker",
+    "national",
+    "security",
+    "adviser",
+    "advisor",
+    "u.s.",
+    "u.n.",
+    "the",
+    "a",
+    "an",
+    "president-elect",
+    "outgoing",
+    "incoming",
 }
 # A run of capitalised words (with "bin", "al" and the like inside names).
 CAPITALISED_RUN = r"(?:[A-Z][\w.'’-]*\s+(?:(?:bin|al|de|van|von|der)\s+)?)*"
@@ -53,10 +113,37 @@ ANONYMOUS_HEAD = re.compile(
 PLURAL_SOURCE = re.compile(r"\b(?:\w+s|people|police|militants|Taliban)$", re.IGNORECASE)
 PUNCTUATION_EDGES = " \t\n,.;:“”\"'’"
 # Role nouns written before a name in lower case ("spokesperson Luke Popovich").
-ROLE_WORDS = {"spokesperson", "spokesman", "spokeswoman", "delegate", "adviser", "advisor", "lawyer",
-              "attorney", "aide", "economist", "analyst", "professor", "executive", "founder", "partner",
-              "strategist", "researcher", "official", "envoy", "ambassador", "director", "chairman",
-              "president", "secretary", "minister", "senator", "representative", "leader", "head"}
+ROLE_WORDS = {
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "delegate",
+    "adviser",
+    "advisor",
+    "lawyer",
+    "attorney",
+    "aide",
+    "economist",
+    "analyst",
+    "professor",
+    "executive",
+    "founder",
+    "partner",
+    "strategist",
+    "researcher",
+    "official",
+    "envoy",
+    "ambassador",
+    "director",
+    "chairman",
+    "president",
+    "secretary",
+    "minister",
+    "senator",
+    "representative",
+    "leader",
+    "head",
+}
 # A full stop after a lower-case word and a space: the end of a sentence, not "U.S. ".
 SENTENCE_END = re.compile(r"(?<=[a-z]{2})\.\s+")
 
@@ -86,7 +173,7 @@ def full_name(name: str, article_text: str, table: ActorTable | None = None) -> 
         # A run of capitalised words never crosses a sentence end ("White House. Russia").
         run = SENTENCE_END.split(match.group(1) + surname)[-1]
         candidate = _strip_titles(run.split(), table)
-        if len(candidate) > len(best.split()) and candidate[-len(stripped):] == stripped:
+        if len(candidate) > len(best.split()) and candidate[-len(stripped) :] == stripped:
             best = " ".join(candidate)
             break  # the first fuller mention is how the article introduces the person
     return best
@@ -107,7 +194,7 @@ def _head_of_source(source: str) -> str:
     lower = [i for i, t in enumerate(tokens) if not t[:1].isupper()]
     if lower and 2 <= len(tokens) - lower[-1] - 1 <= 3 and tokens[lower[-1]].lower() in ROLE_WORDS:
         # Two or three capitalised words after a role noun: the person's name.
-        return " ".join(tokens[lower[-1] + 1:])
+        return " ".join(tokens[lower[-1] + 1 :])
     return source
 
 
@@ -119,7 +206,7 @@ def _strip_titles(tokens: list[str], table: ActorTable | None) -> list[str]:
     # The last title word ("U.S. Energy Secretary Rick Perry") ends the title.
     titles = [i for i, t in enumerate(tokens[:-1]) if t.lower() in TITLE_WORDS]
     if titles:
-        tokens = tokens[titles[-1] + 1:]
+        tokens = tokens[titles[-1] + 1 :]
     while len(tokens) > 1:
         word = tokens[0]
         is_title = word.lower() in TITLE_WORDS
@@ -132,9 +219,7 @@ def _strip_titles(tokens: list[str], table: ActorTable | None) -> list[str]:
     return tokens[-3:]
 
 
-def resolve_sources(
-    sentences: Sequence[dict], table: ActorTable | None = None
-) -> list[dict]:
+def resolve_sources(sentences: Sequence[dict], table: ActorTable | None = None) -> list[dict]:
     """source_resolved, source_actor and anonymous for each sentence, in order.
 
     Each item is a dict with `text`, `source` (the source span's text or None) and
@@ -218,12 +303,16 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
         if following and following["source_resolved"]:
             results[index] = dict(following)
         elif speaker_before:
-            results[index] = {"source_resolved": speaker_before["resolved"],
-                              "source_actor": speaker_before["actor"]}
+            results[index] = {
+                "source_resolved": speaker_before["resolved"],
+                "source_actor": speaker_before["actor"],
+            }
     return results
 
 
-def _code_by_title(name: str, article_text: str, preceding: str, sentence: str, table: ActorTable) -> str | None:
+def _code_by_title(
+    name: str, article_text: str, preceding: str, sentence: str, table: ActorTable
+) -> str | None:
     """The code of the title the article gives a person where it first names them
     ("U.S. Ambassador Woody Johnson", "Democratic Senator Dianne Feinstein"), for a
     source known by name only ("Johnson said"); None when the title says nothing."""
@@ -234,7 +323,7 @@ def _code_by_title(name: str, article_text: str, preceding: str, sentence: str, 
     if position <= 0:
         return None
     # The words just before the name, within its clause.
-    before = re.split(r"[.;:!?]\s|,\s|\(|—", article_text[max(0, position - 80):position])[-1]
+    before = re.split(r"[.;:!?]\s|,\s|\(|—", article_text[max(0, position - 80) : position])[-1]
     title = " ".join(before.split()[-5:])
     if not title:
         return None
@@ -259,7 +348,9 @@ def _coreferent(source: str, named: list[dict], preceding: str, table: ActorTabl
         if have and have[-1] == head and set(wanted) <= set(have):
             return candidate["resolved"]
     if head in TITLE_WORDS:
-        title = re.compile(rf"({CAPITALISED_RUN}){re.escape(head.capitalize())}\s+({CAPITALISED_RUN}[A-Z][\w'’-]*)")
+        title = re.compile(
+            rf"({CAPITALISED_RUN}){re.escape(head.capitalize())}\s+({CAPITALISED_RUN}[A-Z][\w'’-]*)"
+        )
         for match in title.finditer(preceding):
             run = (match.group(1) + head).lower().split()
             if set(wanted) <= set(run):
@@ -287,8 +378,14 @@ def _antecedent(named: list[dict], pronoun: str) -> dict | None:
     return named[-1]
 
 
-def stance_target(text: str, content_spans: Sequence[dict], source_actor: str | None, stance: str | None,
-                  context: str = "", table: ActorTable | None = None) -> str | None:
+def stance_target(
+    text: str,
+    content_spans: Sequence[dict],
+    source_actor: str | None,
+    stance: str | None,
+    context: str = "",
+    table: ActorTable | None = None,
+) -> str | None:
     """The actor code a cooperative or conflictual sentence is directed at, or None.
 
     LABELS.md `stance_target`: the recipient of the offer, the accused, the threatened.
@@ -304,7 +401,7 @@ def stance_target(text: str, content_spans: Sequence[dict], source_actor: str | 
     """
     if table is None or stance in (None, "neutral"):
         return None
-    places = [text[s["start"]:s["end"]] for s in content_spans] + [text, context or ""]
+    places = [text[s["start"] : s["end"]] for s in content_spans] + [text, context or ""]
     for place in places:
         for match in table.matches(place):
             if match.code not in (source_actor, NONE, OTHER):

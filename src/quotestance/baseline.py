@@ -31,32 +31,136 @@ from .segment import Segmenter, read_article
 
 # Cues that report speech, most specific first so the longest one wins at a position.
 SPEECH_CUES = [
-    "said in a statement", "said in a letter", "hit back by saying", "responded by saying",
-    "has been clear", "have been clear", "made clear", "makes clear", "according to",
-    "said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds",
-    "adding", "announced", "announces", "declared", "claimed", "claims", "insisted",
-    "insists", "warned", "warns", "noted", "explained", "argued", "argues", "wrote", "writes",
-    "denied", "denies", "deny", "denying", "urged", "urges", "acknowledged", "acknowledges",
-    "confirmed", "confirms", "stressed", "emphasised", "emphasized", "reiterated", "replied",
-    "responded", "asserted", "accused", "suggested", "suggests", "predicted", "promised",
-    "vowed", "pledged", "complained", "admitted", "conceded", "revealed", "defended",
-    "recalled", "stated",
+    "said in a statement",
+    "said in a letter",
+    "hit back by saying",
+    "responded by saying",
+    "has been clear",
+    "have been clear",
+    "made clear",
+    "makes clear",
+    "according to",
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "announced",
+    "announces",
+    "declared",
+    "claimed",
+    "claims",
+    "insisted",
+    "insists",
+    "warned",
+    "warns",
+    "noted",
+    "explained",
+    "argued",
+    "argues",
+    "wrote",
+    "writes",
+    "denied",
+    "denies",
+    "deny",
+    "denying",
+    "urged",
+    "urges",
+    "acknowledged",
+    "acknowledges",
+    "confirmed",
+    "confirms",
+    "stressed",
+    "emphasised",
+    "emphasized",
+    "reiterated",
+    "replied",
+    "responded",
+    "asserted",
+    "accused",
+    "suggested",
+    "suggests",
+    "predicted",
+    "promised",
+    "vowed",
+    "pledged",
+    "complained",
+    "admitted",
+    "conceded",
+    "revealed",
+    "defended",
+    "recalled",
+    "stated",
 ]
 # Inner states (PolNeAR counts them as attributions), used only without a speech cue.
 COGNITION_CUES = [
-    "believes", "believe", "believed", "hopes", "hope", "hoped", "wants", "want", "wanted",
-    "thinks", "think", "thought", "expects", "expect", "expected", "fears", "feared",
-    "intends", "intended",
+    "believes",
+    "believe",
+    "believed",
+    "hopes",
+    "hope",
+    "hoped",
+    "wants",
+    "want",
+    "wanted",
+    "thinks",
+    "think",
+    "thought",
+    "expects",
+    "expect",
+    "expected",
+    "fears",
+    "feared",
+    "intends",
+    "intended",
 ]
 QUOTE_OPEN = "“"
 QUOTE_CLOSE = "”"
 STRAIGHT_QUOTE = '"'
 # Words between a subject and its cue ("Trump also said", "officials have long said").
 ADVERBIALS = {
-    "also", "has", "have", "had", "was", "were", "is", "are", "will", "would", "could", "long",
-    "been", "reportedly", "later", "previously", "then", "earlier", "repeatedly", "again",
-    "recently", "did", "does", "do", "not", "never", "publicly", "privately", "separately",
-    "once", "still", "already", "often", "further", "however", "meanwhile",
+    "also",
+    "has",
+    "have",
+    "had",
+    "was",
+    "were",
+    "is",
+    "are",
+    "will",
+    "would",
+    "could",
+    "long",
+    "been",
+    "reportedly",
+    "later",
+    "previously",
+    "then",
+    "earlier",
+    "repeatedly",
+    "again",
+    "recently",
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "publicly",
+    "privately",
+    "separately",
+    "once",
+    "still",
+    "already",
+    "often",
+    "further",
+    "however",
+    "meanwhile",
 }
 TIME_WORDS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|day)"
 TIME_PHRASE = re.compile(rf"^(?:(?:on|last|this|earlier|late|on\s+\w+)\s+)+{TIME_WORDS}\b\s*", re.IGNORECASE)
@@ -64,22 +168,108 @@ TRAILING_TIME = re.compile(rf"\s*\b(?:on|last|this|earlier|late)\s+{TIME_WORDS}$
 # Lower-case words that make up the noun phrase of a source ("a senior Trump
 # administration official", "Pakistan's foreign ministry").
 SOURCE_PHRASE_WORDS = {
-    "senior", "top", "foreign", "administration", "official", "officials", "ministry", "minister",
-    "ministers", "government", "spokesman", "spokeswoman", "spokesperson", "spokesmen",
-    "president", "secretary", "militants", "leaders", "leader", "authorities", "sources", "source",
-    "diplomat", "diplomats", "envoy", "analysts", "analyst", "experts", "expert", "military",
-    "army", "police", "security", "defense", "defence", "intelligence", "state", "local",
-    "former", "two", "three", "four", "several", "some", "many", "other", "prime", "deputy",
-    "chief", "media", "agency", "news", "office", "department", "embassy", "commander",
-    "commanders", "forces", "group", "lawmakers", "lawmaker", "senators", "aides", "aide",
-    "people", "residents", "witnesses", "statement", "report", "newspaper", "his", "her",
-    "their", "its", "u.s.", "western", "european",
+    "senior",
+    "top",
+    "foreign",
+    "administration",
+    "official",
+    "officials",
+    "ministry",
+    "minister",
+    "ministers",
+    "government",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokesmen",
+    "president",
+    "secretary",
+    "militants",
+    "leaders",
+    "leader",
+    "authorities",
+    "sources",
+    "source",
+    "diplomat",
+    "diplomats",
+    "envoy",
+    "analysts",
+    "analyst",
+    "experts",
+    "expert",
+    "military",
+    "army",
+    "police",
+    "security",
+    "defense",
+    "defence",
+    "intelligence",
+    "state",
+    "local",
+    "former",
+    "two",
+    "three",
+    "four",
+    "several",
+    "some",
+    "many",
+    "other",
+    "prime",
+    "deputy",
+    "chief",
+    "media",
+    "agency",
+    "news",
+    "office",
+    "department",
+    "embassy",
+    "commander",
+    "commanders",
+    "forces",
+    "group",
+    "lawmakers",
+    "lawmaker",
+    "senators",
+    "aides",
+    "aide",
+    "people",
+    "residents",
+    "witnesses",
+    "statement",
+    "report",
+    "newspaper",
+    "his",
+    "her",
+    "their",
+    "its",
+    "u.s.",
+    "western",
+    "european",
 }
 DETERMINERS = {"the", "a", "an"}
 # Capitalised words that open a sentence without being part of a name.
 SENTENCE_OPENERS = {
-    "But", "And", "However", "Yet", "So", "Meanwhile", "In", "On", "At", "Last", "This",
-    "After", "Before", "When", "While", "Although", "Since", "As", "If", "Still", "Also",
+    "But",
+    "And",
+    "However",
+    "Yet",
+    "So",
+    "Meanwhile",
+    "In",
+    "On",
+    "At",
+    "Last",
+    "This",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Although",
+    "Since",
+    "As",
+    "If",
+    "Still",
+    "Also",
 }
 
 COOPERATION_WORDS = re.compile(
@@ -150,7 +340,9 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def _compile_cues(cues: list[str]) -> re.Pattern:
     ordered = sorted(cues, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in ordered) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in ordered) + r")(?![\w-])", re.IGNORECASE
+    )
 
 
 SPEECH_PATTERN = _compile_cues(SPEECH_CUES)
@@ -186,7 +378,7 @@ def noun_phrase_before(text: str, end: int) -> tuple[int, int] | None:
     tokens = _tokens(window)
     while tokens and tokens[-1][2].lower() in ADVERBIALS:
         tokens.pop()
-    if not tokens or window.endswith(tuple(",;:”\"")):
+    if not tokens or window.endswith(tuple(',;:”"')):
         return None
     last_start, last_end, last_word = tokens[-1]
     if last_word.strip(".").lower() in PRONOUNS:
@@ -217,7 +409,7 @@ def noun_phrase_after(text: str, start: int) -> tuple[int, int] | None:
     tokens = _tokens(text[start:])
     end = None
     for index, (token_start, token_end, word) in enumerate(tokens):
-        if index > 0 and text[start + tokens[index - 1][1]:start + token_start].strip():
+        if index > 0 and text[start + tokens[index - 1][1] : start + token_start].strip():
             break  # punctuation between the words: the phrase ended there
         if index == 0 and word.lower() in DETERMINERS | PRONOUNS:
             end = start + token_end
@@ -242,7 +434,7 @@ def subject_of(text: str) -> tuple[int, int] | None:
     if opening and opening[0][2] in SENTENCE_OPENERS:
         comma = text.find(",")
         offset = comma + 1 if 0 < comma < 40 else opening[1][0] if len(opening) > 1 else 0
-    while text[offset:offset + 1].isspace():
+    while text[offset : offset + 1].isspace():
         offset += 1
     return noun_phrase_after(text, offset)
 
@@ -260,12 +452,13 @@ def attribute(text: str) -> Attribution:
     quotes = quotations(text)
     cues = find_cues(text, quotes)
     opens_with_quote = text.lstrip()[:1] in {QUOTE_OPEN, QUOTE_CLOSE, STRAIGHT_QUOTE} or (
-        bool(quotes) and quotes[0][0] == 0)
+        bool(quotes) and quotes[0][0] == 0
+    )
     quoted_chars = sum(end - start for start, end in quotes)
     if not cues:
         # A quotation of a clause with no cue continues the previous speaker; a short
         # one is a scare quote or a title.
-        if quotes and opens_with_quote and len(text[quotes[0][0]:quotes[0][1]].split()) >= 4:
+        if quotes and opens_with_quote and len(text[quotes[0][0] : quotes[0][1]].split()) >= 4:
             return Attribution("direct", contents=list(quotes))
         return Attribution("none")
     final = _final_reporting_clause(text, cues)
@@ -276,11 +469,15 @@ def attribute(text: str) -> Attribution:
         contents = list(quotes) if kind == "direct" else [content] if content else []
         return Attribution(kind, source, [cue], contents)
     cue = cues[0]
-    cue_text = text[cue[0]:cue[1]].lower()
-    before = text[:cue[0]].rstrip()
+    cue_text = text[cue[0] : cue[1]].lower()
+    before = text[: cue[0]].rstrip()
     if cue_text == "according to":
         source = noun_phrase_after(text, cue[1] + 1)
-    elif cue_text.endswith("ing") and (before.endswith(",") or before.endswith(" by")) or cue_text.endswith(" saying"):
+    elif (
+        cue_text.endswith("ing")
+        and (before.endswith(",") or before.endswith(" by"))
+        or cue_text.endswith(" saying")
+    ):
         source = subject_of(text)
     else:
         source = noun_phrase_before(text, cue[0])
@@ -289,14 +486,18 @@ def attribute(text: str) -> Attribution:
         if source is None:
             source = subject_of(text)
     # Further cues of the same source joined by "and" ("deny ... and say ...").
-    all_cues = [cue] + [c for c in cues[1:] if re.search(r"\band(?:\s+also)?\s*$", text[:c[0]])]
+    all_cues = [cue] + [c for c in cues[1:] if re.search(r"\band(?:\s+also)?\s*$", text[: c[0]])]
     contents = []
     for index, (cue_start, cue_end) in enumerate(all_cues):
         stop = all_cues[index + 1][0] if index + 1 < len(all_cues) else len(text)
         stop_text = text[:stop]
         if index + 1 < len(all_cues):
             stop = len(re.sub(r"\s*\band(?:\s+also)?\s*$", "", stop_text))
-        contents.append(_content_after(text, cue_end, stop, relative=bool(re.search(r"\b(?:who|which)\s+\S+\s*$", before))))
+        contents.append(
+            _content_after(
+                text, cue_end, stop, relative=bool(re.search(r"\b(?:who|which)\s+\S+\s*$", before))
+            )
+        )
     contents = [c for c in contents if c]
     if quotes and any(_inside(q[0], [c]) for q in quotes for c in contents):
         kind = "direct" if quoted_chars >= 0.9 * sum(e - s for s, e in contents) else "mixed"
@@ -309,19 +510,21 @@ def attribute(text: str) -> Attribution:
 
 def _final_reporting_clause(text: str, cues: list[tuple[int, int]]):
     """(cue, source) of a closing ", the official said." or "... ,” said Mattis." clause."""
-    body = text.rstrip().rstrip(".!?”\"").rstrip()
+    body = text.rstrip().rstrip('.!?”"').rstrip()
     for cue in reversed(cues):
-        tail = body[cue[1]:].strip()
-        tail = re.sub(r"^(?:in a statement|on \w+|reporters|to reporters|in an interview)\b", "", tail).strip()
-        head = text[:cue[0]]
+        tail = body[cue[1] :].strip()
+        tail = re.sub(
+            r"^(?:in a statement|on \w+|reporters|to reporters|in an interview)\b", "", tail
+        ).strip()
+        head = text[: cue[0]]
         boundary = max(head.rfind(","), head.rfind(QUOTE_CLOSE), head.rfind(STRAIGHT_QUOTE))
-        if boundary < 0 or len(head[boundary + 1:].split()) > 8:
+        if boundary < 0 or len(head[boundary + 1 :].split()) > 8:
             continue
         if not tail:
             source = noun_phrase_before(text, cue[0])
             if source and source[0] > boundary:
                 return cue, source
-        elif len(tail.split()) <= 6 and not head[boundary + 1:].strip():
+        elif len(tail.split()) <= 6 and not head[boundary + 1 :].strip():
             source = noun_phrase_after(text, cue[1] + 1)
             if source:
                 return cue, source
@@ -329,7 +532,7 @@ def _final_reporting_clause(text: str, cues: list[tuple[int, int]]):
 
 
 def _subject_before_relative_clause(text: str, before: str) -> tuple[int, int] | None:
-    """"The official, who did not want to be identified, said": the phrase before "who"."""
+    """ "The official, who did not want to be identified, said": the phrase before "who"."""
     match = re.search(r",\s*(?:who|which|whose)\b[^,]*,$", before)
     if not match:
         return None
@@ -386,44 +589,59 @@ def predict_records(records: Iterable[dict], table: ActorTable | None = None) ->
     table = table or default_table()
     attributions = [Attribution("none") if r.get("is_caption") else attribute(r["text"]) for r in records]
     # Sort by article and position so that sources resolve from the preceding sentences.
-    order = sorted(range(len(records)),
-                   key=lambda i: (records[i].get("corpus") or "", records[i].get("doc_id") or "",
-                                  records[i].get("sent_index") or 0))
+    order = sorted(
+        range(len(records)),
+        key=lambda i: (
+            records[i].get("corpus") or "",
+            records[i].get("doc_id") or "",
+            records[i].get("sent_index") or 0,
+        ),
+    )
     items = []
     for i in order:
         record, attribution = records[i], attributions[i]
         source = attribution.source
-        items.append({
-            "text": record["text"],
-            "source": record["text"][source[0]:source[1]] if source else None,
-            "quote_type": attribution.quote_type,
-            "doc_id": (record.get("corpus"), record.get("doc_id")),
-            "is_caption": record.get("is_caption", False),
-        })
+        items.append(
+            {
+                "text": record["text"],
+                "source": record["text"][source[0] : source[1]] if source else None,
+                "quote_type": attribution.quote_type,
+                "doc_id": (record.get("corpus"), record.get("doc_id")),
+                "is_caption": record.get("is_caption", False),
+            }
+        )
     resolved = dict(zip(order, resolve_sources(items, table)))
     predictions = []
     for i, (record, attribution) in enumerate(zip(records, attributions)):
         stance = stance_of(record["text"])
         event_mode = event_mode_of(record["text"], stance)
         source = attribution.source
-        predictions.append({
-            "id": record["id"],
-            "quote_type": attribution.quote_type,
-            "quote_type_probs": _one_hot(attribution.quote_type, QUOTE_TYPES),
-            "stance": stance,
-            "stance_probs": _one_hot(stance, STANCES),
-            "event_mode": event_mode,
-            "event_mode_probs": _one_hot(event_mode, EVENT_MODES),
-            "source_spans": [_span(source)] if source else [],
-            "cue_spans": [_span(c) for c in attribution.cues] if attribution.quote_type != "none" else [],
-            "content_spans": [_span(c) for c in attribution.contents],
-            "source_resolved": resolved[i]["source_resolved"],
-            "source_actor": resolved[i]["source_actor"],
-            "anonymous": resolved[i]["anonymous"],
-        })
+        predictions.append(
+            {
+                "id": record["id"],
+                "quote_type": attribution.quote_type,
+                "quote_type_probs": _one_hot(attribution.quote_type, QUOTE_TYPES),
+                "stance": stance,
+                "stance_probs": _one_hot(stance, STANCES),
+                "event_mode": event_mode,
+                "event_mode_probs": _one_hot(event_mode, EVENT_MODES),
+                "source_spans": [_span(source)] if source else [],
+                "cue_spans": [_span(c) for c in attribution.cues] if attribution.quote_type != "none" else [],
+                "content_spans": [_span(c) for c in attribution.contents],
+                "source_resolved": resolved[i]["source_resolved"],
+                "source_actor": resolved[i]["source_actor"],
+                "anonymous": resolved[i]["anonymous"],
+            }
+        )
         content_spans = predictions[-1]["content_spans"]
         predictions[-1]["stance_target"] = resolve_stance_target(
-            record["text"], content_spans, resolved[i]["source_actor"], stance, record.get("context") or "", table)
+            record["text"],
+            content_spans,
+            resolved[i]["source_actor"],
+            stance,
+            record.get("context") or "",
+            table,
+        )
     return predictions
 
 
@@ -432,37 +650,53 @@ def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dic
     article = read_article(path)
     sentences = Segmenter().segment(article)
     records = [
-        {"id": f"draft:{s.doc_id}:{s.sent_index}", "corpus": "draft", "doc_id": s.doc_id,
-         "sent_index": s.sent_index, "text": s.text, "is_caption": s.is_caption}
+        {
+            "id": f"draft:{s.doc_id}:{s.sent_index}",
+            "corpus": "draft",
+            "doc_id": s.doc_id,
+            "sent_index": s.sent_index,
+            "text": s.text,
+            "is_caption": s.is_caption,
+        }
         for s in sentences
     ]
     lines = []
     for sentence, prediction in zip(sentences, predict_records(records, table)):
+
         def spans(name: str) -> list[dict]:
-            return [{"start": s["start"], "end": s["end"], "text": sentence.text[s["start"]:s["end"]]}
-                    for s in prediction[name]]
+            return [
+                {"start": s["start"], "end": s["end"], "text": sentence.text[s["start"] : s["end"]]}
+                for s in prediction[name]
+            ]
 
         attributed = prediction["quote_type"] != "none"
-        lines.append({
-            "doc_id": sentence.doc_id,
-            "sent_index": sentence.sent_index,
-            "text": sentence.text,
-            "is_caption": sentence.is_caption,
-            "quote_type": prediction["quote_type"],
-            "source": spans("source_spans"),
-            "cue": spans("cue_spans"),
-            "content": spans("content_spans"),
-            "source_resolved": prediction["source_resolved"] if attributed else None,
-            "source_actor": prediction["source_actor"] if attributed else "NONE",
-            "anonymous": prediction["anonymous"],
-            "stance": prediction["stance"],
-            "stance_target": prediction["stance_target"],  # a draft like every field here
-        })
+        lines.append(
+            {
+                "doc_id": sentence.doc_id,
+                "sent_index": sentence.sent_index,
+                "text": sentence.text,
+                "is_caption": sentence.is_caption,
+                "quote_type": prediction["quote_type"],
+                "source": spans("source_spans"),
+                "cue": spans("cue_spans"),
+                "content": spans("content_spans"),
+                "source_resolved": prediction["source_resolved"] if attributed else None,
+                "source_actor": prediction["source_actor"] if attributed else "NONE",
+                "anonymous": prediction["anonymous"],
+                "stance": prediction["stance"],
+                "stance_target": prediction["stance_target"],  # a draft like every field here
+            }
+        )
     return lines
 
 
-def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTable | None = None,
-                         labeler=None, label_studio: bool = False) -> list[Path]:
+def write_preannotations(
+    paths: Iterable[Path],
+    output_dir: Path,
+    table: ActorTable | None = None,
+    labeler=None,
+    label_studio: bool = False,
+) -> list[Path]:
     """One <doc_id>.jsonl per article, all or nothing: every article is drafted before
     any file is written, and an existing file is never overwritten.
 
@@ -492,11 +726,17 @@ def write_preannotations(paths: Iterable[Path], output_dir: Path, table: ActorTa
                 lines, probabilities = model_preannotate_article(article, labeler)
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            raise ValueError(f"{article}: cannot be drafted ({reason}); nothing was written: "
-                             "fix the article or leave it out, and rerun") from error
+            raise ValueError(
+                f"{article}: cannot be drafted ({reason}); nothing was written: "
+                "fix the article or leave it out, and rerun"
+            ) from error
         drafts[target] = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
         if label_studio:
-            origin = "quotestance rule baseline" if labeler is None else f"quotestance model {labeler.config.name_or_path}"
+            origin = (
+                "quotestance rule baseline"
+                if labeler is None
+                else f"quotestance model {labeler.config.name_or_path}"
+            )
             tasks = to_tasks(lines, kind="predictions", model_version=origin, probabilities=probabilities)
             drafts[target.with_suffix(".tasks.json")] = json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"
     write_new_files(drafts, output_dir)
@@ -511,20 +751,26 @@ def model_preannotate_article(path: Path, labeler) -> tuple[list[dict], list[dic
     lines, probabilities = [], []
     for result in results:
         attributed = result["quote_type"] != "none"
-        lines.append({
-            "doc_id": article.doc_id, "sent_index": result["sent_index"], "text": result["text"],
-            "is_caption": result["is_caption"], "quote_type": result["quote_type"],
-            "source": result["source"] if attributed else [],
-            "cue": result["cue"] if attributed else [],
-            "content": result["content"] if attributed else [],
-            "source_resolved": result["source_resolved"] if attributed else None,
-            "source_actor": result["source_actor"] if attributed else "NONE",
-            "anonymous": bool(result["anonymous"]) if attributed else False,
-            "stance": result["stance"],
-            "stance_target": result.get("stance_target") if result["stance"] != "neutral" else None,
-        })
-        probabilities.append({task: result[f"{task}_probs"] for task in ("quote_type", "stance")
-                              if f"{task}_probs" in result})
+        lines.append(
+            {
+                "doc_id": article.doc_id,
+                "sent_index": result["sent_index"],
+                "text": result["text"],
+                "is_caption": result["is_caption"],
+                "quote_type": result["quote_type"],
+                "source": result["source"] if attributed else [],
+                "cue": result["cue"] if attributed else [],
+                "content": result["content"] if attributed else [],
+                "source_resolved": result["source_resolved"] if attributed else None,
+                "source_actor": result["source_actor"] if attributed else "NONE",
+                "anonymous": bool(result["anonymous"]) if attributed else False,
+                "stance": result["stance"],
+                "stance_target": result.get("stance_target") if result["stance"] != "neutral" else None,
+            }
+        )
+        probabilities.append(
+            {task: result[f"{task}_probs"] for task in ("quote_type", "stance") if f"{task}_probs" in result}
+        )
     return lines, probabilities
 
 

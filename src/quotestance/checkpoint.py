@@ -67,7 +67,6 @@ def check_checkpoint(path: str | Path) -> Path:
     return path
 
 
-
 def load_checkpoint(path: str | Path):
     """The model and tokenizer of a checkpoint directory, loaded exactly.
 
@@ -96,8 +95,9 @@ def load_checkpoint(path: str | Path):
             raise ValueError("encoder_config is missing or has no model_type")
         encoder_limit = config.encoder_config.get("max_position_embeddings")
         if encoder_limit is not None and config.max_seq_length > encoder_limit:
-            raise ValueError(f"max_seq_length {config.max_seq_length} is more than the encoder's "
-                             f"{encoder_limit} positions")
+            raise ValueError(
+                f"max_seq_length {config.max_seq_length} is more than the encoder's {encoder_limit} positions"
+            )
         model = QuoteStanceModel(config)
     except (ValueError, TypeError, KeyError) as error:
         raise CheckpointError(f"{config_path}: does not describe a model ({error}); {RETRAIN_HINT}") from None
@@ -108,8 +108,10 @@ def load_checkpoint(path: str | Path):
             found = {name: tuple(weights.get_slice(name).get_shape()) for name in weights.keys()}
             problems = _differences(expected, found)
             if problems:
-                raise CheckpointError(f"{weights_path}: {problems}; the weights do not match "
-                                      f"{config_path} (label maps or architecture); {RETRAIN_HINT}")
+                raise CheckpointError(
+                    f"{weights_path}: {problems}; the weights do not match "
+                    f"{config_path} (label maps or architecture); {RETRAIN_HINT}"
+                )
             state = {name: weights.get_tensor(name) for name in found}
     except (SafetensorError, OSError, RuntimeError) as error:
         raise CheckpointError(f"{weights_path}: unreadable or truncated ({error}); {RETRAIN_HINT}") from None
@@ -121,9 +123,11 @@ def load_checkpoint(path: str | Path):
         tokenizer = AutoTokenizer.from_pretrained(str(path), trust_remote_code=False)
     except Exception as error:  # tokenizers raises its own types; any failure here is the files'
         names = ", ".join(n for n in ("tokenizer_config.json", *TOKENIZER_FILES) if (path / n).exists())
-        raise CheckpointError(f"{path}: the tokenizer files ({names}) cannot be loaded "
-                              f"({type(error).__name__}: {error}); save them again with "
-                              "tokenizer.save_pretrained(dir)") from None
+        raise CheckpointError(
+            f"{path}: the tokenizer files ({names}) cannot be loaded "
+            f"({type(error).__name__}: {error}); save them again with "
+            "tokenizer.save_pretrained(dir)"
+        ) from None
     return model, tokenizer
 
 
@@ -138,6 +142,10 @@ def _differences(expected: dict[str, tuple], found: dict[str, tuple]) -> str:
     if unexpected:
         parts.append(f"{len(unexpected)} unexpected tensor(s) ({', '.join(unexpected[:3])})")
     if shaped:
-        parts.append("mis-shaped " + ", ".join(f"{n} {list(found[n])} where the config needs "
-                                                f"{list(expected[n])}" for n in shaped[:3]))
+        parts.append(
+            "mis-shaped "
+            + ", ".join(
+                f"{n} {list(found[n])} where the config needs {list(expected[n])}" for n in shaped[:3]
+            )
+        )
     return "; ".join(parts)

@@ -162,16 +162,18 @@ def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Co
         hints = typing.get_type_hints(cls)
         for key, value in values[name].items():
             checked[key] = _coerce(value, hints[key], f"{name}.{key}", origin[f"{name}.{key}"])
-        _check_ranges(name, {f.name: f.default for f in dataclasses.fields(cls)
-                             if f.default is not dataclasses.MISSING} | checked,
-                      lambda key: origin.get(key, f"the default of {key}"))
+        _check_ranges(
+            name,
+            {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+            | checked,
+            lambda key: origin.get(key, f"the default of {key}"),
+        )
         try:
             sections[name] = cls(**checked)
         except ConfigError as error:
             raise ConfigError(f"{path or 'config'}: {error}") from None
     config = Config(**sections)
-    _check_max_length(config, origin.get("model.max_length") or origin.get("model.encoder")
-                      or "the defaults")
+    _check_max_length(config, origin.get("model.max_length") or origin.get("model.encoder") or "the defaults")
     return config
 
 
@@ -188,9 +190,11 @@ def _positive(value) -> bool:
 
 
 RANGES: dict[str, tuple[typing.Callable[[object], bool], str]] = {
-    "train.run_name": (lambda v: bool(SAFE_NAME.match(v)) and ".." not in v,
-                       "a folder name of letters, digits, '.', '_' or '-', starting with a letter "
-                       "or digit, without '/' or '..' (e.g. full-2)"),
+    "train.run_name": (
+        lambda v: bool(SAFE_NAME.match(v)) and ".." not in v,
+        "a folder name of letters, digits, '.', '_' or '-', starting with a letter "
+        "or digit, without '/' or '..' (e.g. full-2)",
+    ),
     "train.num_train_epochs": (_positive, "more than 0 (train.max_steps, when positive, overrides it)"),
     "train.max_steps": (lambda v: v == -1 or v > 0, "-1 (use epochs) or a positive number of steps"),
     "train.learning_rate": (lambda v: 0 < v < 1, "between 0 and 1, exclusive"),
@@ -242,7 +246,7 @@ def encoder_position_limit(encoder: str) -> int:
     return int(getattr(settings, "max_position_embeddings", 512))
 
 
-def _check_max_length(config: "Config", where: str) -> None:
+def _check_max_length(config: Config, where: str) -> None:
     limit = encoder_position_limit(config.model.encoder)
     if config.model.max_length > limit:
         raise ConfigError(
@@ -253,8 +257,11 @@ def _check_max_length(config: "Config", where: str) -> None:
 
 def config_from_dict(values: dict) -> Config:
     """Rebuild a Config saved with `Config.to_dict` (e.g. from a checkpoint's run_info)."""
-    overrides = [f"--{s}.{k}={yaml.safe_dump(v, default_flow_style=True).strip()}"
-                 for s, section in values.items() for k, v in section.items()]
+    overrides = [
+        f"--{s}.{k}={yaml.safe_dump(v, default_flow_style=True).strip()}"
+        for s, section in values.items()
+        for k, v in section.items()
+    ]
     return load_config(None, overrides)
 
 
@@ -326,8 +333,10 @@ def _coerce(value, hint, key: str, where: str):
     if origin is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: {key} must be a mapping, got {value!r}")
-        return {_coerce(k, args[0], key, where): _coerce(v, args[1], f"{key}.{k}", where)
-                for k, v in value.items()}
+        return {
+            _coerce(k, args[0], key, where): _coerce(v, args[1], f"{key}.{k}", where)
+            for k, v in value.items()
+        }
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint is float and isinstance(value, str):

@@ -118,7 +118,8 @@ def load_sources(config: Config) -> tuple[dict[str, list[dict]], dict]:
             from .corpora.reuters import reuters_records
 
             records[source], stats[source] = reuters_records(
-                data.corpora_dir, data.reuters_gold_dir, data.reuters_split_seed)
+                data.corpora_dir, data.reuters_gold_dir, data.reuters_split_seed
+            )
             stats[source]["agreement"] = gold_agreement(Path(data.reuters_gold_dir).parent)
         elif source == "polnear":
             records[source], stats[source] = cached_polnear_records(
@@ -144,8 +145,11 @@ def drop_unlabelled(records: list[dict]) -> tuple[list[dict], Counter]:
     kept, dropped = [], Counter()
     for record in records:
         exempt = record["corpus"] == "seed" or record["split"] == "unlabelled"
-        if not exempt and not record["spans_labelled"] and all(
-                record[field] is None for field in LABEL_FIELDS):
+        if (
+            not exempt
+            and not record["spans_labelled"]
+            and all(record[field] is None for field in LABEL_FIELDS)
+        ):
             dropped[(record["corpus"], record["split"])] += 1
         else:
             kept.append(record)
@@ -211,11 +215,14 @@ def build_dataset(config: Config) -> tuple[DatasetDict, dict]:
     kept, dedup_stats = deduplicate(labelled)
     weighted = apply_source_weights(kept, config.data.source_weights)
     splits = {split: [r for r in weighted if r["split"] == split] for split in SPLITS}
-    dataset = DatasetDict({
-        split: Dataset.from_list(rows, features=FEATURES) if rows else Dataset.from_dict(
-            {name: [] for name in FEATURES}, features=FEATURES)
-        for split, rows in splits.items()
-    })
+    dataset = DatasetDict(
+        {
+            split: Dataset.from_list(rows, features=FEATURES)
+            if rows
+            else Dataset.from_dict({name: [] for name in FEATURES}, features=FEATURES)
+            for split, rows in splits.items()
+        }
+    )
     stats = {
         "sources": list(config.data.sources),
         "conversion": source_stats,
@@ -233,8 +240,9 @@ def build_dataset(config: Config) -> tuple[DatasetDict, dict]:
 
 def _split_stats(rows: list[dict]) -> dict:
     """Per corpus: sentences, labelled count and label counts per field."""
-    per_corpus: dict[str, dict] = defaultdict(lambda: {"sentences": 0, "labelled": Counter(),
-                                                       "labels": defaultdict(Counter)})
+    per_corpus: dict[str, dict] = defaultdict(
+        lambda: {"sentences": 0, "labelled": Counter(), "labels": defaultdict(Counter)}
+    )
     for row in rows:
         entry = per_corpus[row["corpus"]]
         entry["sentences"] += 1
@@ -247,9 +255,14 @@ def _split_stats(rows: list[dict]) -> dict:
             entry["labelled"]["spans"] += 1
             for field in SPAN_LIST_FIELDS:
                 entry["labels"]["spans"][field] += bool(row[field])
-    return {corpus: {"sentences": e["sentences"], "labelled": dict(e["labelled"]),
-                     "labels": {f: dict(sorted(c.items())) for f, c in e["labels"].items()}}
-            for corpus, e in sorted(per_corpus.items())}
+    return {
+        corpus: {
+            "sentences": e["sentences"],
+            "labelled": dict(e["labelled"]),
+            "labels": {f: dict(sorted(c.items())) for f, c in e["labels"].items()},
+        }
+        for corpus, e in sorted(per_corpus.items())
+    }
 
 
 def dataset_card(config: Config, stats: dict) -> str:
@@ -277,10 +290,15 @@ def dataset_card(config: Config, stats: dict) -> str:
         counts = [stats["splits"][s].get(corpus, {}).get("sentences", 0) for s in SPLITS]
         counts.append(stats["weighted_train"].get(corpus, 0))
         lines.append(f"| {corpus} | " + " | ".join(str(n) for n in counts) + " |")
-    lines += ["", "## Labels per source and split", "",
-              "`labelled` is how many sentences have the field set (None = not labelled by that "
-              "source, masked in training); `spans` counts sentences with span labels and, per "
-              "span field, those with at least one span.", ""]
+    lines += [
+        "",
+        "## Labels per source and split",
+        "",
+        "`labelled` is how many sentences have the field set (None = not labelled by that "
+        "source, masked in training); `spans` counts sentences with span labels and, per "
+        "span field, those with at least one span.",
+        "",
+    ]
     lines += ["| split | source | field | labelled | counts |", "|---|---|---|---:|---|"]
     for split in SPLITS:
         for corpus, entry in stats["splits"][split].items():
@@ -292,25 +310,53 @@ def dataset_card(config: Config, stats: dict) -> str:
                 shown = ", ".join(f"{k} {v}" for k, v in counts.items()) if counts else "(free text)"
                 lines.append(f"| {split} | {corpus} | {field} | {labelled} | {shown} |")
     dropped = stats["dropped_no_label"]
-    lines += ["", "## Dropped: no label", "",
-              "Records of a corpus with no label for any task (no quote_type, stance or event_mode, "
-              "no span labels), dropped from every split before deduplication: "
-              + (", ".join(f"{k} {v}" for k, v in dropped.items()) or "none") + "."]
-    lines += ["", "## Deduplication", "",
-              "Sentences compared after NFKC, casefolding, one kind of quotation mark, collapsed "
-              "whitespace and stripped edge punctuation. `a <- b`: removed from a because the "
-              "sentence is in b.", "", "| removed from <- because of | sentences |", "|---|---:|"]
+    lines += [
+        "",
+        "## Dropped: no label",
+        "",
+        "Records of a corpus with no label for any task (no quote_type, stance or event_mode, "
+        "no span labels), dropped from every split before deduplication: "
+        + (", ".join(f"{k} {v}" for k, v in dropped.items()) or "none")
+        + ".",
+    ]
+    lines += [
+        "",
+        "## Deduplication",
+        "",
+        "Sentences compared after NFKC, casefolding, one kind of quotation mark, collapsed "
+        "whitespace and stripped edge punctuation. `a <- b`: removed from a because the "
+        "sentence is in b.",
+        "",
+        "| removed from <- because of | sentences |",
+        "|---|---:|",
+    ]
     for pair, count in stats["deduplication"]["removed"].items():
         lines.append(f"| {pair} | {count} |")
     conflicts = stats["deduplication"]["label_conflicts"]
-    lines += ["", "Collapsed training duplicates whose labels disagreed (kept/dropped source, field): "
-              + (", ".join(f"{k}: {v}" for k, v in conflicts.items()) or "none") + ".", "",
-              "## Conversion", "", "```json", json.dumps(_conversion_summary(stats), indent=1), "```", ""]
+    lines += [
+        "",
+        "Collapsed training duplicates whose labels disagreed (kept/dropped source, field): "
+        + (", ".join(f"{k}: {v}" for k, v in conflicts.items()) or "none")
+        + ".",
+        "",
+        "## Conversion",
+        "",
+        "```json",
+        json.dumps(_conversion_summary(stats), indent=1),
+        "```",
+        "",
+    ]
     if "reuters" in stats["conversion"]:
         lines += _reuters_card(stats["conversion"]["reuters"])
     if "unlabelled" in stats:
-        lines += ["## Unlabelled pool", "", "`unlabelled/` (isot_reuters, never trained on): "
-                  + ", ".join(f"{c} {n}" for c, n in stats["unlabelled"].items()) + " sentences.", ""]
+        lines += [
+            "## Unlabelled pool",
+            "",
+            "`unlabelled/` (isot_reuters, never trained on): "
+            + ", ".join(f"{c} {n}" for c, n in stats["unlabelled"].items())
+            + " sentences.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -327,31 +373,46 @@ def gold_agreement(annotations_dir: Path) -> dict:
 
 def _reuters_card(stats: dict) -> list[str]:
     agreement = stats["agreement"]
-    lines = ["## Reuters gold set: agreement before adjudication", "",
-             f"{agreement['articles']} articles ({agreement['sentences']} sentences), each annotated twice "
-             "independently against docs/annotation-guidelines.md; every disagreement settled by a third "
-             f"reading ({agreement['adjudicated_decisions']} decisions, logged in adjudication.jsonl). "
-             f"Articles per split: {stats['articles_per_split']}; fields left unset by the adjudicator: "
-             f"{stats['masked_fields']}.", "",
-             "| field | Cohen's kappa | raw agreement |", "|---|---:|---:|"]
+    lines = [
+        "## Reuters gold set: agreement before adjudication",
+        "",
+        f"{agreement['articles']} articles ({agreement['sentences']} sentences), each annotated twice "
+        "independently against docs/annotation-guidelines.md; every disagreement settled by a third "
+        f"reading ({agreement['adjudicated_decisions']} decisions, logged in adjudication.jsonl). "
+        f"Articles per split: {stats['articles_per_split']}; fields left unset by the adjudicator: "
+        f"{stats['masked_fields']}.",
+        "",
+        "| field | Cohen's kappa | raw agreement |",
+        "|---|---:|---:|",
+    ]
     for field, value in agreement.items():
         if isinstance(value, dict):
             kappa = value.get("kappa")
-            lines.append(f"| {field} | {'' if kappa is None else f'{kappa:.3f}'} | {value['agreement']:.3f} |")
-    lines += ["", "Spans and source_resolved are compared exactly (every offset, the same name string), "
-              "so their agreement is a raw rate, not a kappa.", "",
-              "Who annotated: separate AI assistant sessions, one per batch of five articles and role, "
-              "each given only the guidelines, the seed example and its packet (docs/reuters-annotation.md). "
-              "They are instances of one model, so these kappas are likely higher than two human coders "
-              "would reach: read them as agreement between independent readings of the guidelines.", ""]
+            lines.append(
+                f"| {field} | {'' if kappa is None else f'{kappa:.3f}'} | {value['agreement']:.3f} |"
+            )
+    lines += [
+        "",
+        "Spans and source_resolved are compared exactly (every offset, the same name string), "
+        "so their agreement is a raw rate, not a kappa.",
+        "",
+        "Who annotated: separate AI assistant sessions, one per batch of five articles and role, "
+        "each given only the guidelines, the seed example and its packet (docs/reuters-annotation.md). "
+        "They are instances of one model, so these kappas are likely higher than two human coders "
+        "would reach: read them as agreement between independent readings of the guidelines.",
+        "",
+    ]
     return lines
 
 
 def _conversion_summary(stats: dict) -> dict:
     summary = json.loads(json.dumps(stats["conversion"]))
     summary.get("polnear", {}).pop("chosen_annotations", None)
-    return {"converted (before dedup)": stats["converted"], **summary,
-            "source_weights": stats["source_weights"]}
+    return {
+        "converted (before dedup)": stats["converted"],
+        **summary,
+        "source_weights": stats["source_weights"],
+    }
 
 
 def _splits_text(config: Config) -> str:
@@ -360,25 +421,35 @@ def _splits_text(config: Config) -> str:
     if "seed" in data.sources:
         parts.append(
             f"- seed: every sentence in `{data.seed_split}`"
-            + (f", with a {data.num_folds}-fold `fold` from a shuffle seeded {data.fold_seed} "
-               "(cross-validation, then a fit on all)." if data.seed_split == "train"
-               else " (held out: a new Reuters article is what unseen data looks like).")
+            + (
+                f", with a {data.num_folds}-fold `fold` from a shuffle seeded {data.fold_seed} "
+                "(cross-validation, then a fit on all)."
+                if data.seed_split == "train"
+                else " (held out: a new Reuters article is what unseen data looks like)."
+            )
         )
     if "reuters" in data.sources:
-        parts.append(f"- reuters: whole articles, train / validation / test about 70 / 10 / 20 by a hash "
-                     f"of (data.reuters_split_seed={data.reuters_split_seed}, doc_id): an article's split "
-                     "never changes as rounds add articles. Selection rule and seeds: the "
-                     "`selection-round*.json` files beside the gold folder.")
+        parts.append(
+            f"- reuters: whole articles, train / validation / test about 70 / 10 / 20 by a hash "
+            f"of (data.reuters_split_seed={data.reuters_split_seed}, doc_id): an article's split "
+            "never changes as rounds add articles. Selection rule and seeds: the "
+            "`selection-round*.json` files beside the gold folder."
+        )
     if "polnear" in data.sources:
         limit = f" (first {data.polnear_max_articles} articles of each)" if data.polnear_max_articles else ""
-        parts.append(f"- polnear: PolNeAR's own folders{limit}, train -> train, dev -> validation, "
-                     "test -> test.")
+        parts.append(
+            f"- polnear: PolNeAR's own folders{limit}, train -> train, dev -> validation, test -> test."
+        )
     for source, files in (("plv", "PLV_train / PLV_test"), ("cameo", "train.tsv / test.tsv")):
         if source in data.sources:
-            parts.append(f"- {source}: {files} -> train / test; {data.validation_fraction:.0%} of train, "
-                         "chosen by a hash of the normalised text, -> validation.")
-    parts.append("- Then rows with no label are dropped, then deduplication (both below), then "
-                 "`source_weights` on train only.")
+            parts.append(
+                f"- {source}: {files} -> train / test; {data.validation_fraction:.0%} of train, "
+                "chosen by a hash of the normalised text, -> validation."
+            )
+    parts.append(
+        "- Then rows with no label are dropped, then deduplication (both below), then "
+        "`source_weights` on train only."
+    )
     return "\n".join(parts)
 
 
@@ -390,12 +461,15 @@ def save_dataset(dataset: DatasetDict, stats: dict, config: Config) -> Path:
         for split, rows in dataset.items():
             rows.to_json(str(staging / f"{split}.jsonl"), lines=True, force_ascii=False)
         if config.data.save_unlabelled_pool:
-            pool = DatasetDict({
-                corpus: Dataset.from_list(
-                    isot_records(config.data.corpora_dir, category, config.data.unlabelled_max_articles),
-                    features=FEATURES)
-                for category, corpus in CATEGORIES.items()
-            })
+            pool = DatasetDict(
+                {
+                    corpus: Dataset.from_list(
+                        isot_records(config.data.corpora_dir, category, config.data.unlabelled_max_articles),
+                        features=FEATURES,
+                    )
+                    for category, corpus in CATEGORIES.items()
+                }
+            )
             pool.save_to_disk(str(staging / "unlabelled"))
             stats["unlabelled"] = {corpus: len(rows) for corpus, rows in pool.items()}
         (staging / "README.md").write_text(dataset_card(config, stats), encoding="utf-8")

@@ -15,7 +15,7 @@ def resolve_encoder_path(name: str) -> str:
     if name == TINY_RANDOM:
         return resolve_encoder_path(f"{PACKAGED_PREFIX}all-MiniLM-L6-v2")  # its tokenizer
     if name.startswith(PACKAGED_PREFIX):
-        packaged = name[len(PACKAGED_PREFIX):]
+        packaged = name[len(PACKAGED_PREFIX) :]
         if packaged != "all-MiniLM-L6-v2":
             raise ValueError(
                 f"model.encoder: no packaged encoder {packaged!r}; the packaged one is "

@@ -46,8 +46,9 @@ class PredictionError(DataError, ValueError):
     """Predictions that do not fit the gold records: missing ids, unknown labels."""
 
 
-def evaluate(gold_records, predictions, *, bootstrap_samples: int = 1000, seed: int = 0,
-             metadata: dict | None = None) -> dict:
+def evaluate(
+    gold_records, predictions, *, bootstrap_samples: int = 1000, seed: int = 0, metadata: dict | None = None
+) -> dict:
     gold_records = list(gold_records)
     by_id = _predictions_by_id(gold_records, predictions)
     pairs = [(record, by_id[record["id"]]) for record in gold_records]
@@ -72,11 +73,19 @@ def evaluate(gold_records, predictions, *, bootstrap_samples: int = 1000, seed: 
 def fingerprint(gold_records) -> str:
     """A hash of the gold data: ids, texts and labels, in id order."""
     digest = hashlib.sha256()
-    keys = ("id", "text", *SENTENCE_TASKS, "spans_labelled", *SPAN_FIELDS.values(),
-            "source_resolved", "source_actor")
+    keys = (
+        "id",
+        "text",
+        *SENTENCE_TASKS,
+        "spans_labelled",
+        *SPAN_FIELDS.values(),
+        "source_resolved",
+        "source_actor",
+    )
     for record in sorted(gold_records, key=lambda r: r["id"]):
-        digest.update(json.dumps([record.get(k) for k in keys], ensure_ascii=False,
-                                 default=str).encode("utf-8"))
+        digest.update(
+            json.dumps([record.get(k) for k in keys], ensure_ascii=False, default=str).encode("utf-8")
+        )
     return digest.hexdigest()[:16]
 
 
@@ -103,7 +112,8 @@ def _metrics(pairs, bootstrap_samples: int, seed: int) -> dict:
             kept = [(g, p) for g, p in zip(gold, predicted) if g != "neutral"]
             if kept:
                 tasks[task]["cooperative_vs_conflictual"] = _cooperation_vs_conflict(
-                    [g for g, _ in kept], [p for _, p in kept], bootstrap_samples, seed)
+                    [g for g, _ in kept], [p for _, p in kept], bootstrap_samples, seed
+                )
     result = {"tasks": tasks}
     labelled = [(r, p) for r, p in pairs if r.get("spans_labelled")]
     if labelled:
@@ -114,8 +124,13 @@ def _metrics(pairs, bootstrap_samples: int, seed: int) -> dict:
     return result
 
 
-def classification_metrics(gold: list[str], predicted: list[str], labels: tuple[str, ...],
-                           bootstrap_samples: int = 1000, seed: int = 0) -> dict:
+def classification_metrics(
+    gold: list[str],
+    predicted: list[str],
+    labels: tuple[str, ...],
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> dict:
     unknown = sorted(set(predicted) - set(labels))
     if unknown:
         raise PredictionError(f"predicted labels {unknown} are not in the vocabulary {list(labels)}")
@@ -123,8 +138,7 @@ def classification_metrics(gold: list[str], predicted: list[str], labels: tuple[
     if stray:
         raise PredictionError(f"gold labels {stray} are not in the vocabulary {list(labels)}")
     present = [label for label in labels if label in set(gold) | set(predicted)]
-    per_class = classification_report(gold, predicted, labels=present, output_dict=True,
-                                      zero_division=0)
+    per_class = classification_report(gold, predicted, labels=present, output_dict=True, zero_division=0)
     gold_ids, predicted_ids = _ids(gold, labels), _ids(predicted, labels)
     point = macro_f1(gold_ids, predicted_ids, len(labels))
     kappa = cohen_kappa_score(gold, predicted) if len(set(gold) | set(predicted)) > 1 else None
@@ -150,8 +164,7 @@ def _cooperation_vs_conflict(gold, predicted, bootstrap_samples, seed) -> dict:
     return {
         "n": len(gold),
         "macro_f1": macro_f1(gold_ids, predicted_ids, 3, only=(0, 1)),
-        "macro_f1_ci": bootstrap_interval(gold_ids, predicted_ids, 3, bootstrap_samples, seed,
-                                          only=(0, 1)),
+        "macro_f1_ci": bootstrap_interval(gold_ids, predicted_ids, 3, bootstrap_samples, seed, only=(0, 1)),
     }
 
 
@@ -166,20 +179,22 @@ def macro_f1(gold: np.ndarray, predicted: np.ndarray, num_labels: int, only=None
     F1 = 2 TP / (gold count + predicted count), which equals 2PR / (P + R) and is 0
     when TP is 0; on a confusion matrix, so that bootstrapping stays fast.
     """
-    matrix = np.bincount(gold * num_labels + predicted, minlength=num_labels ** 2)
+    matrix = np.bincount(gold * num_labels + predicted, minlength=num_labels**2)
     matrix = matrix.reshape(num_labels, num_labels)
     true_positive = np.diag(matrix).astype(float)
     totals = matrix.sum(axis=1) + matrix.sum(axis=0)
     chosen = np.array(only) if only is not None else np.flatnonzero(totals > 0)
     if chosen.size == 0:
         return 0.0
-    scores = np.divide(2 * true_positive[chosen], totals[chosen],
-                       out=np.zeros(chosen.size), where=totals[chosen] > 0)
+    scores = np.divide(
+        2 * true_positive[chosen], totals[chosen], out=np.zeros(chosen.size), where=totals[chosen] > 0
+    )
     return float(scores.mean())
 
 
-def bootstrap_interval(gold: np.ndarray, predicted: np.ndarray, num_labels: int,
-                       samples: int, seed: int, only=None) -> list[float] | None:
+def bootstrap_interval(
+    gold: np.ndarray, predicted: np.ndarray, num_labels: int, samples: int, seed: int, only=None
+) -> list[float] | None:
     """95% percentile interval of macro-F1 over sentences resampled with replacement."""
     if samples <= 0 or len(gold) == 0:
         return None
@@ -242,8 +257,11 @@ def _token_scores(pairs, span_type, gold_spans, predicted_spans) -> dict:
     predicted_tags = [bio_tags(r["text"], p, span_type) for (r, _), p in zip(pairs, predicted_spans)]
     scores = seqeval_report(gold_tags, predicted_tags, output_dict=True, zero_division=0)
     row = scores.get(span_type, {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
-    return {"precision": float(row["precision"]), "recall": float(row["recall"]),
-            "f1": float(row["f1-score"])}
+    return {
+        "precision": float(row["precision"]),
+        "recall": float(row["recall"]),
+        "f1": float(row["f1-score"]),
+    }
 
 
 def attribution_metrics(pairs) -> dict:
@@ -256,16 +274,21 @@ def attribution_metrics(pairs) -> dict:
         return {}
     actor_hits = [r["source_actor"] == p.get("source_actor") for r, p in attributed]
     named = [(r, p) for r, p in attributed if r.get("source_resolved")]
-    resolved_hits = [canonical(r["source_resolved"]).casefold() == canonical(p.get("source_resolved")).casefold()
-                     for r, p in named]
+    resolved_hits = [
+        canonical(r["source_resolved"]).casefold() == canonical(p.get("source_resolved")).casefold()
+        for r, p in named
+    ]
     return {
         "n": len(attributed),
         "source_actor_accuracy": float(np.mean(actor_hits)),
         "source_resolved_n": len(named),
         "source_resolved_accuracy": float(np.mean(resolved_hits)) if named else None,
         "stance_target_n": len(targeted),
-        "stance_target_accuracy": float(np.mean([r.get("stance_target") == p.get("stance_target")
-                                                 for r, p in targeted])) if targeted else None,
+        "stance_target_accuracy": float(
+            np.mean([r.get("stance_target") == p.get("stance_target") for r, p in targeted])
+        )
+        if targeted
+        else None,
     }
 
 
@@ -277,8 +300,10 @@ def load_split(config, split: str) -> list[dict]:
     dataset, _ = build_dataset(config)
     filled = [name for name, part in dataset.items() if len(part)]
     if split not in filled:
-        raise ValueError(f"split {split!r} of {config.data.sources} is empty or missing; splits "
-                         f"with sentences: {', '.join(filled) or 'none'}; pass one with --split")
+        raise ValueError(
+            f"split {split!r} of {config.data.sources} is empty or missing; splits "
+            f"with sentences: {', '.join(filled) or 'none'}; pass one with --split"
+        )
     # data.source_weights repeat training records; each is scored once.
     unique = {record["id"]: record for record in dataset[split]}
     return list(unique.values())

@@ -32,8 +32,9 @@ def check_run_dir(config: Config) -> Path:
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{where}: cannot be created ({error.strerror}); choose another "
-                          "train.output_dir") from None
+        raise OutputError(
+            f"{where}: cannot be created ({error.strerror}); choose another train.output_dir"
+        ) from None
     if not os.access(output_dir, os.W_OK | os.X_OK):
         raise OutputError(f"{where}: not writable; choose a folder you can write to")
     if run.exists() and not run.is_dir():
@@ -81,8 +82,9 @@ def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[d
         logger.info("cross-validation: fold %d of %d", fold + 1, len(folds))
         held_out = records.filter(lambda row: row["fold"] == fold)
         trained_on = records.filter(lambda row: row["fold"] != fold)
-        model, tokenizer, _ = fit(config, trained_on, None,
-                                  work_dir(config) / f"cv-fold-{fold}", checkpoints=False)
+        model, tokenizer, _ = fit(
+            config, trained_on, None, work_dir(config) / f"cv-fold-{fold}", checkpoints=False
+        )
         fold_labeler = labeler(model, tokenizer)
         fold_predictions = fold_labeler.predict_records(list(held_out), resolve=False)
         predictions.update({p["id"]: p for p in fold_predictions})
@@ -100,8 +102,9 @@ def train_final(config: Config, data: DatasetDict) -> tuple[QuoteStanceModel, ob
     return fit(config, data["train"], validation, work_dir(config), resume=config.train.resume)
 
 
-def evaluate_tests(labeler, config: Config, data: DatasetDict, out_dir: Path,
-                   metadata: dict) -> dict[str, dict]:
+def evaluate_tests(
+    labeler, config: Config, data: DatasetDict, out_dir: Path, metadata: dict
+) -> dict[str, dict]:
     """One report per corpus of the test split, written under out_dir/<corpus>-test/."""
     from .report import write_split_reports
 
@@ -109,19 +112,32 @@ def evaluate_tests(labeler, config: Config, data: DatasetDict, out_dir: Path,
     if test is None or len(test) == 0:
         return {}
     gold = sorted(test, key=lambda r: (r["corpus"], r["doc_id"], r["sent_index"]))
-    written = write_split_reports(gold, labeler.predict_records(gold), out_dir, "test", metadata,
-                                  bootstrap_samples=config.train.bootstrap_samples,
-                                  seed=config.train.seed)
+    written = write_split_reports(
+        gold,
+        labeler.predict_records(gold),
+        out_dir,
+        "test",
+        metadata,
+        bootstrap_samples=config.train.bootstrap_samples,
+        seed=config.train.seed,
+    )
     return {path.name: json.loads((path / "report.json").read_text()) for path in written}
 
 
-def write_cross_validation_report(gold: list[dict], predictions: list[dict], config: Config,
-                                  out_dir: Path, metadata: dict) -> dict:
+def write_cross_validation_report(
+    gold: list[dict], predictions: list[dict], config: Config, out_dir: Path, metadata: dict
+) -> dict:
     from .report import write_split_reports
 
-    [path] = write_split_reports(gold, predictions, out_dir, "cv", metadata,
-                                 bootstrap_samples=config.train.bootstrap_samples,
-                                 seed=config.train.seed)
+    [path] = write_split_reports(
+        gold,
+        predictions,
+        out_dir,
+        "cv",
+        metadata,
+        bootstrap_samples=config.train.bootstrap_samples,
+        seed=config.train.seed,
+    )
     return json.loads((path / "report.json").read_text())
 
 
@@ -135,8 +151,7 @@ def split_sizes(data: DatasetDict) -> dict[str, dict[str, int]]:
     return sizes
 
 
-def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: float,
-             origin: dict) -> dict:
+def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: float, origin: dict) -> dict:
     """`origin` is `provenance.provenance()` taken when the run started: the code that
     trained, not what the tree holds by the time training ends."""
     return {
@@ -150,18 +165,17 @@ def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: flo
     }
 
 
-def save_run(directory: Path, model: QuoteStanceModel, tokenizer, info: dict,
-             reports: dict[str, dict]) -> None:
+def save_run(
+    directory: Path, model: QuoteStanceModel, tokenizer, info: dict, reports: dict[str, dict]
+) -> None:
     """Checkpoint (safetensors, config with label maps, tokenizer), run_info.json and the
     model card, into `directory` (a staging directory renamed into place by the caller)."""
     from .model_card import model_card
 
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)
-    (directory / "run_info.json").write_text(json.dumps(info, indent=2, default=str) + "\n",
-                                             encoding="utf-8")
-    (directory / "README.md").write_text(model_card(model.config, info, reports),
-                                         encoding="utf-8")
+    (directory / "run_info.json").write_text(json.dumps(info, indent=2, default=str) + "\n", encoding="utf-8")
+    (directory / "README.md").write_text(model_card(model.config, info, reports), encoding="utf-8")
 
 
 def remove_work_dir(config: Config) -> None:

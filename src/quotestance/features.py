@@ -12,18 +12,19 @@ from .labels import IGNORE_INDEX, SENTENCE_TASKS, SPAN_FIELDS, SPAN_TASK, label_
 LABEL_COLUMNS = {task: f"{task}_labels" for task in (*SENTENCE_TASKS, SPAN_TASK)}
 
 
-def tokenize(tokenizer, texts: list[str], contexts: list[str] | None, max_length: int,
-             return_offsets: bool = False) -> dict:
+def tokenize(
+    tokenizer, texts: list[str], contexts: list[str] | None, max_length: int, return_offsets: bool = False
+) -> dict:
     """`[CLS] sentence [SEP] context [SEP]` in at most `max_length` tokens. The context
     gives way first, keeping its end (the words just before the sentence: often the
     speaker of a quotation that continues); the sentence is cut only when it alone is
     too long. No padding: the collator pads each batch to its own longest."""
     if contexts is None:
-        return tokenizer(texts, truncation=True, max_length=max_length,
-                         return_offsets_mapping=return_offsets)
+        return tokenizer(texts, truncation=True, max_length=max_length, return_offsets_mapping=return_offsets)
     fitted = fit_contexts(tokenizer, texts, contexts, max_length)
-    return tokenizer(texts, fitted, truncation="only_first", max_length=max_length,
-                     return_offsets_mapping=return_offsets)
+    return tokenizer(
+        texts, fitted, truncation="only_first", max_length=max_length, return_offsets_mapping=return_offsets
+    )
 
 
 def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: int) -> list[str]:
@@ -31,10 +32,10 @@ def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: i
     if not texts:
         return []
     room = max_length - tokenizer.num_special_tokens_to_add(pair=True)
-    sentence_lengths = [len(ids) for ids in
-                        tokenizer(texts, add_special_tokens=False)["input_ids"]]
-    context_offsets = tokenizer(contexts, add_special_tokens=False,
-                                return_offsets_mapping=True)["offset_mapping"]
+    sentence_lengths = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+    context_offsets = tokenizer(contexts, add_special_tokens=False, return_offsets_mapping=True)[
+        "offset_mapping"
+    ]
     fitted = []
     for context, offsets, length in zip(contexts, context_offsets, sentence_lengths):
         budget = max(room - length, 0)
@@ -52,8 +53,12 @@ def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: i
     return fitted
 
 
-def bio_tags(offsets: list[tuple[int, int]], sequence_ids: list[int | None],
-             spans_by_type: dict[str, list[dict]], label2id: dict[str, int]) -> list[int]:
+def bio_tags(
+    offsets: list[tuple[int, int]],
+    sequence_ids: list[int | None],
+    spans_by_type: dict[str, list[dict]],
+    label2id: dict[str, int],
+) -> list[int]:
     """One BIO tag id per token; special and context tokens are IGNORE_INDEX.
 
     A token is inside a span when its characters overlap it; the first such token of
@@ -74,8 +79,14 @@ def bio_tags(offsets: list[tuple[int, int]], sequence_ids: list[int | None],
     return tags
 
 
-def encode_batch(batch: dict[str, list], tokenizer, *, max_length: int, use_context: bool,
-                 task_labels: dict[str, list[str]]) -> dict[str, list]:
+def encode_batch(
+    batch: dict[str, list],
+    tokenizer,
+    *,
+    max_length: int,
+    use_context: bool,
+    task_labels: dict[str, list[str]],
+) -> dict[str, list]:
     """`datasets.map(batched=True)` function: tokens plus one label column per task."""
     contexts = batch["context"] if use_context else None
     encoded = tokenize(tokenizer, batch["text"], contexts, max_length, return_offsets=True)
@@ -110,17 +121,24 @@ def _span_labels(batch, row, encoded, label2id) -> list[int]:
 MERGE_GAP_TOKENS = 2
 
 
-def decode_spans(tag_ids: list[int], offsets: list[tuple[int, int]], sequence_ids: list[int | None],
-                 id2label: dict[int, str], merge_gap: int | None = MERGE_GAP_TOKENS,
-                 ) -> dict[str, list[dict]]:
+def decode_spans(
+    tag_ids: list[int],
+    offsets: list[tuple[int, int]],
+    sequence_ids: list[int | None],
+    id2label: dict[int, str],
+    merge_gap: int | None = MERGE_GAP_TOKENS,
+) -> dict[str, list[dict]]:
     """BIO tag ids of the sentence's tokens back to character spans per span type.
 
     An I- tag that does not continue a span of its type starts one (lenient decoding);
     a span runs from its first token's start to its last token's end; spans of one
     type separated only by up to `merge_gap` O tokens are joined (None: plain BIO).
     """
-    tokens = [(id2label[int(tag_id)], start, end)
-              for tag_id, (start, end), seq in zip(tag_ids, offsets, sequence_ids) if seq == 0]
+    tokens = [
+        (id2label[int(tag_id)], start, end)
+        for tag_id, (start, end), seq in zip(tag_ids, offsets, sequence_ids)
+        if seq == 0
+    ]
     pieces = []  # [span_type, first token, last token]
     for index, (tag, _, _) in enumerate(tokens):
         prefix, _, span_type = tag.partition("-")
@@ -147,8 +165,12 @@ def _join_close_pieces(pieces: list[list], tokens: list[tuple], merge_gap: int) 
     for span_type, first, last in pieces:
         before = joined[-1] if joined else None
         gap = range(before[2] + 1, first) if before else range(0)
-        if before and before[0] == span_type and len(gap) <= merge_gap \
-                and all(tokens[i][0] == "O" for i in gap):
+        if (
+            before
+            and before[0] == span_type
+            and len(gap) <= merge_gap
+            and all(tokens[i][0] == "O" for i in gap)
+        ):
             before[2] = last
         else:
             joined.append([span_type, first, last])

@@ -44,8 +44,12 @@ def _articles(corpora_dir: str, ids: list[str]):
     rows = {row["id"]: row for row in read_pool(corpora_dir)}
     missing = [i for i in ids if i not in rows]
     if missing:
-        raise GoldError([f"articles {missing} are not in {corpora_dir}/isot_reuters/articles.jsonl; "
-                         "point --corpora-dir at the corpus the selection was made from"])
+        raise GoldError(
+            [
+                f"articles {missing} are not in {corpora_dir}/isot_reuters/articles.jsonl; "
+                "point --corpora-dir at the corpus the selection was made from"
+            ]
+        )
     return {doc_id_of(i): packet_article(rows[i], doc_id_of(i)) for i in ids}
 
 
@@ -65,7 +69,9 @@ def cmd_select(args) -> int:
     rows = read_pool(args.corpora_dir)
     if args.strategy == "rule":
         chosen = select_by_rule(rows, default_table(), rule, args.n, args.seed, taken)
-        record = selection_record("rule", rule, args.seed, chosen, round=args.round, excluded_earlier=len(taken))
+        record = selection_record(
+            "rule", rule, args.seed, chosen, round=args.round, excluded_earlier=len(taken)
+        )
     else:
         from .inference import Labeler
         from .selection import candidates, rank_by_uncertainty
@@ -75,9 +81,16 @@ def cmd_select(args) -> int:
         eligible = {c.article_id for c in candidates(rows, default_table(), rule)}
         pool = [row for row in rows if row["id"] in eligible] if args.within_rule else rows
         chosen = rank_by_uncertainty(pool, Labeler.from_pretrained(args.model), taken, args.n)
-        record = selection_record("uncertainty", rule if args.within_rule else None, args.seed, chosen,
-                                  round=args.round, model=str(args.model), excluded_earlier=len(taken),
-                                  score="mean per sentence of stance + quote_type entropy (bits), x1000")
+        record = selection_record(
+            "uncertainty",
+            rule if args.within_rule else None,
+            args.seed,
+            chosen,
+            round=args.round,
+            model=str(args.model),
+            excluded_earlier=len(taken),
+            score="mean per sentence of stance + quote_type entropy (bits), x1000",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     write_new_json(path, record)
     print(f"{path}: {len(chosen)} articles, {sum(c.sentences for c in chosen)} sentences")
@@ -147,9 +160,10 @@ def cmd_disagreements(args) -> int:
             text = sentences[item["sent_index"]].text
             for side in ("a", "b"):
                 if item["field"] in SPAN_KEYS:
-                    item[side] = [text[s["start"]:s["end"]] for s in item[side]]
+                    item[side] = [text[s["start"] : s["end"]] for s in item[side]]
         (args.out / f"{doc_id}.disputes.jsonl").write_text(
-            "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in found), encoding="utf-8")
+            "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in found), encoding="utf-8"
+        )
         total += len(found)
         print(f"{doc_id}: {len(found)} disagreements")
     print(f"{total} disagreements in {args.out}")
@@ -198,7 +212,7 @@ def cmd_adjudicate(args) -> int:
             text = article.sentences[line["sent_index"]].text
             view = dict(line, text=text)
             for k in SPAN_KEYS:
-                view[k] = [dict(s, text=text[s["start"]:s["end"]]) for s in line[k]]
+                view[k] = [dict(s, text=text[s["start"] : s["end"]]) for s in line[k]]
             errors.extend(f"{path}: sentence {line['sent_index']}: {p}" for p in label_problems(view))
         if errors:
             raise GoldError(errors)
@@ -209,8 +223,20 @@ def cmd_adjudicate(args) -> int:
         with log_path.open("a", encoding="utf-8") as log:
             for (index, field), (final, why) in sorted(decisions.items()):
                 d = disputes[(index, field)]
-                log.write(json.dumps({"id": f"reuters:{doc_id}:{index}", "field": field, "a": d["a"], "b": d["b"],
-                                      "final": final, "why": why}, ensure_ascii=False) + "\n")
+                log.write(
+                    json.dumps(
+                        {
+                            "id": f"reuters:{doc_id}:{index}",
+                            "field": field,
+                            "a": d["a"],
+                            "b": d["b"],
+                            "final": final,
+                            "why": why,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         print(f"{doc_id}: gold stored, {len(decisions)} decisions logged")
     return 0
 
@@ -230,11 +256,18 @@ def main(argv=None) -> int:
     p.add_argument("--round", type=int, required=True)
     p.add_argument("--n", type=int, default=40)
     p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--strategy", choices=("rule", "uncertainty"), default="rule",
-                   help="rule: the seeded round-1 rule; uncertainty: the articles a model is least sure about")
+    p.add_argument(
+        "--strategy",
+        choices=("rule", "uncertainty"),
+        default="rule",
+        help="rule: the seeded round-1 rule; uncertainty: the articles a model is least sure about",
+    )
     p.add_argument("--model", help="checkpoint for --strategy uncertainty (e.g. models/full)")
-    p.add_argument("--within-rule", action="store_true",
-                   help="rank only the articles the rule finds eligible (default: all politicsNews)")
+    p.add_argument(
+        "--within-rule",
+        action="store_true",
+        help="rank only the articles the rule finds eligible (default: all politicsNews)",
+    )
     p.set_defaults(run=cmd_select)
     for name, run in (("packets", cmd_packets), ("disagreements", cmd_disagreements)):
         p = sub.add_parser(name)

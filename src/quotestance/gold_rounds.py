@@ -65,7 +65,9 @@ class PacketArticle:
 
 def packet_article(row: dict, doc_id: str, segmenter: Segmenter | None = None) -> PacketArticle:
     segmenter = segmenter or Segmenter()
-    return PacketArticle(row["id"], doc_id, row["title"], segmenter.segment(parse_article(row["text"], doc_id)))
+    return PacketArticle(
+        row["id"], doc_id, row["title"], segmenter.segment(parse_article(row["text"], doc_id))
+    )
 
 
 def write_packets(articles: list[PacketArticle], out_dir: Path) -> list[Path]:
@@ -213,8 +215,12 @@ def write_new(path: Path, lines: list[dict]) -> None:
     path = Path(path)
     text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     if path.exists():
-        raise GoldError([f"{path}: already exists; annotations are never overwritten (delete it by hand "
-                         "with git if it is really wrong, or write a new round)"])
+        raise GoldError(
+            [
+                f"{path}: already exists; annotations are never overwritten (delete it by hand "
+                "with git if it is really wrong, or write a new round)"
+            ]
+        )
     try:
         write_new_files({path: text}, path.parent)
     except FileExistsError:  # appeared between the check and the link
@@ -242,8 +248,13 @@ def disagreements(a: list[dict], b: list[dict]) -> list[dict]:
         for key in LABEL_KEYS:
             if _comparable(left[key]) != _comparable(right[key]):
                 found.append(
-                    {"doc_id": left["doc_id"], "sent_index": left["sent_index"], "field": key,
-                     "a": left[key], "b": right[key]}
+                    {
+                        "doc_id": left["doc_id"],
+                        "sent_index": left["sent_index"],
+                        "field": key,
+                        "a": left[key],
+                        "b": right[key],
+                    }
                 )
     return found
 
@@ -251,8 +262,11 @@ def disagreements(a: list[dict], b: list[dict]) -> list[dict]:
 def double_annotations(annotations_dir: Path) -> list[tuple[list[dict], list[dict]]]:
     """(annotator a's lines, annotator b's lines) for every article stored by both."""
     annotations_dir = Path(annotations_dir)
-    return [(read_stored(a), read_stored(annotations_dir / "b" / a.name))
-            for a in sorted((annotations_dir / "a").glob("*.jsonl")) if (annotations_dir / "b" / a.name).exists()]
+    return [
+        (read_stored(a), read_stored(annotations_dir / "b" / a.name))
+        for a in sorted((annotations_dir / "a").glob("*.jsonl"))
+        if (annotations_dir / "b" / a.name).exists()
+    ]
 
 
 def agreement(pairs: list[tuple[list[dict], list[dict]]]) -> dict:
@@ -264,7 +278,10 @@ def agreement(pairs: list[tuple[list[dict], list[dict]]]) -> dict:
         x = [str(line[key]) for line in left]
         y = [str(line[key]) for line in right]
         kappa = cohen_kappa_score(x, y) if len(set(x) | set(y)) > 1 else 1.0
-        result[key] = {"kappa": round(float(kappa), 3), "agreement": round(sum(p == q for p, q in zip(x, y)) / max(len(x), 1), 3)}
+        result[key] = {
+            "kappa": round(float(kappa), 3),
+            "agreement": round(sum(p == q for p, q in zip(x, y)) / max(len(x), 1), 3),
+        }
     for key in EXACT_FIELDS:
         same = sum(_comparable(p[key]) == _comparable(q[key]) for p, q in zip(left, right))
         result[key] = {"agreement": round(same / max(len(left), 1), 3)}

@@ -68,8 +68,10 @@ def _marked_text(result: dict) -> str:
         if start < position:
             continue  # overlapping spans cannot come from the tagger; drawn once, never twice
         out.append(_escape(text[position:start]))
-        out.append(f'<span class="span-{kind}" data-kind="{kind}">{_escape(text[start:end])}'
-                   f'<span class="tag" aria-hidden="true">{SPAN_LABELS[kind]}</span></span>')
+        out.append(
+            f'<span class="span-{kind}" data-kind="{kind}">{_escape(text[start:end])}'
+            f'<span class="tag" aria-hidden="true">{SPAN_LABELS[kind]}</span></span>'
+        )
         position = end
     out.append(_escape(text[position:]))
     return "".join(out)
@@ -78,17 +80,23 @@ def _marked_text(result: dict) -> str:
 def _badges(result: dict) -> str:
     parts = []
     if result.get("quote_type"):
-        parts.append(f'<span class="badge quote quote-{_escape(result["quote_type"])}" '
-                     f'title="quote type: {_escape(_probabilities(result, "quote_type"))}">'
-                     f'{_escape(result["quote_type"])}</span>')
+        parts.append(
+            f'<span class="badge quote quote-{_escape(result["quote_type"])}" '
+            f'title="quote type: {_escape(_probabilities(result, "quote_type"))}">'
+            f"{_escape(result['quote_type'])}</span>"
+        )
     if result.get("stance"):
         target = f" → {result['stance_target']}" if result.get("stance_target") else ""
-        parts.append(f'<span class="badge stance stance-{_escape(result["stance"])}" '
-                     f'title="stance: {_escape(_probabilities(result, "stance"))}">'
-                     f'{_escape(result["stance"] + target)}</span>')
+        parts.append(
+            f'<span class="badge stance stance-{_escape(result["stance"])}" '
+            f'title="stance: {_escape(_probabilities(result, "stance"))}">'
+            f"{_escape(result['stance'] + target)}</span>"
+        )
     if result.get("quote_type") not in (None, "none") and result.get("source_resolved"):
-        parts.append(f'<span class="speaker">— {_escape(result["source_resolved"])} '
-                     f'({_escape(result.get("source_actor") or "")})</span>')
+        parts.append(
+            f'<span class="speaker">— {_escape(result["source_resolved"])} '
+            f"({_escape(result.get('source_actor') or '')})</span>"
+        )
     return "".join(parts)
 
 
@@ -100,7 +108,9 @@ def speaker_summary(results: Iterable[dict]) -> list[tuple[str, str, Counter]]:
         if result.get("quote_type") in (None, "none") or not result.get("source_resolved"):
             continue
         counts[(result["source_resolved"], result.get("source_actor") or "")][result.get("stance")] += 1
-    return sorted(((s, a, c) for (s, a), c in counts.items()), key=lambda item: (-sum(item[2].values()), item[0]))
+    return sorted(
+        ((s, a, c) for (s, a), c in counts.items()), key=lambda item: (-sum(item[2].values()), item[0])
+    )
 
 
 def render_html(results: list[dict], title: str | None = None) -> str:
@@ -121,19 +131,31 @@ def render_html(results: list[dict], title: str | None = None) -> str:
     title = title or doc_id
     rows = []
     for speaker, actor, counts in speaker_summary(results):
-        cells = "".join(f"<td>{counts.get(stance, 0)}</td>" for stance in ("cooperative", "neutral", "conflictual"))
+        cells = "".join(
+            f"<td>{counts.get(stance, 0)}</td>" for stance in ("cooperative", "neutral", "conflictual")
+        )
         rows.append(f"<tr><td>{_escape(speaker)}</td><td>{_escape(actor)}</td>{cells}</tr>")
-    summary = ("<table id=\"summary\"><tr><th>speaker</th><th>actor</th><th>cooperative</th><th>neutral</th>"
-               "<th>conflictual</th></tr>" + "".join(rows) + "</table>") if rows else "<p>No attributed statements.</p>"
+    summary = (
+        (
+            '<table id="summary"><tr><th>speaker</th><th>actor</th><th>cooperative</th><th>neutral</th>'
+            "<th>conflictual</th></tr>" + "".join(rows) + "</table>"
+        )
+        if rows
+        else "<p>No attributed statements.</p>"
+    )
     body, paragraph, current = [], [], None
     for result in results:
-        sentence = (f'<span class="sentence" id="s{result["sent_index"]}" data-quote="{_escape(str(result.get("quote_type")))}" '
-                    f'data-stance="{_escape(str(result.get("stance")))}">{_marked_text(result)}{_badges(result)}</span>')
+        sentence = (
+            f'<span class="sentence" id="s{result["sent_index"]}" data-quote="{_escape(str(result.get("quote_type")))}" '
+            f'data-stance="{_escape(str(result.get("stance")))}">{_marked_text(result)}{_badges(result)}</span>'
+        )
         if result.get("is_caption"):
             if paragraph:
                 body.append("<p>" + " ".join(paragraph) + "</p>")
                 paragraph = []
-            body.append(f'<figure class="caption"><figcaption>Photo caption: {sentence}</figcaption></figure>')
+            body.append(
+                f'<figure class="caption"><figcaption>Photo caption: {sentence}</figcaption></figure>'
+            )
             continue
         index = result.get("paragraph_index", 0)
         if paragraph and index != current:
@@ -143,16 +165,18 @@ def render_html(results: list[dict], title: str | None = None) -> str:
         paragraph.append(sentence)
     if paragraph:
         body.append("<p>" + " ".join(paragraph) + "</p>")
-    legend = ('<p class="legend"><span class="span-source">source<span class="tag">S</span></span>'
-              '<span class="span-cue">cue<span class="tag">C</span></span>'
-              '<span class="span-content">content<span class="tag">Q</span></span>'
-              '<span class="badge stance stance-cooperative">cooperative</span>'
-              '<span class="badge stance stance-neutral">neutral</span>'
-              '<span class="badge stance stance-conflictual">conflictual</span></p>')
+    legend = (
+        '<p class="legend"><span class="span-source">source<span class="tag">S</span></span>'
+        '<span class="span-cue">cue<span class="tag">C</span></span>'
+        '<span class="span-content">content<span class="tag">Q</span></span>'
+        '<span class="badge stance stance-cooperative">cooperative</span>'
+        '<span class="badge stance stance-neutral">neutral</span>'
+        '<span class="badge stance stance-conflictual">conflictual</span></p>'
+    )
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{_escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{_escape(title)}</h1>{legend}<button id=\"toggle\" type=\"button\">show / hide labels</button>"
+        f'<h1>{_escape(title)}</h1>{legend}<button id="toggle" type="button">show / hide labels</button>'
         f"<h2>Who says what</h2>{summary}<h2>Article</h2><article>{''.join(body)}</article>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
@@ -165,12 +189,16 @@ def render_index(articles: dict[str, list[dict]]) -> str:
         stances = Counter(r.get("stance") for r in results)
         attributed = sum(r.get("quote_type") not in (None, "none") for r in results)
         cells = "".join(f"<td>{stances.get(s, 0)}</td>" for s in STANCES)
-        rows.append(f'<tr><td><a href="{_escape(page_name(doc_id))}">{_escape(doc_id)}</a></td>'
-                    f"<td>{len(results)}</td><td>{attributed}</td>{cells}</tr>")
+        rows.append(
+            f'<tr><td><a href="{_escape(page_name(doc_id))}">{_escape(doc_id)}</a></td>'
+            f"<td>{len(results)}</td><td>{attributed}</td>{cells}</tr>"
+        )
     header = "".join(f"<th>{s}</th>" for s in STANCES)
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>quotestance articles</title>"
-            f"<style>{CSS}</style></head><body><h1>Articles</h1><table id=\"articles\"><tr><th>article</th>"
-            f"<th>sentences</th><th>attributed</th>{header}</tr>{''.join(rows)}</table></body></html>\n")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>quotestance articles</title>'
+        f'<style>{CSS}</style></head><body><h1>Articles</h1><table id="articles"><tr><th>article</th>'
+        f"<th>sentences</th><th>attributed</th>{header}</tr>{''.join(rows)}</table></body></html>\n"
+    )
 
 
 def page_name(doc_id: str) -> str:

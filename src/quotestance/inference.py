@@ -74,7 +74,7 @@ def first_source(text: str, spans: list[dict]) -> str | None:
     """The sentence's source: its first predicted source span with a letter or digit in it
     (a stray "," tagged SOURCE is no one)."""
     for span in spans:
-        surface = text[span["start"]:span["end"]]
+        surface = text[span["start"] : span["end"]]
         if any(character.isalnum() for character in surface):
             return surface
     return None
@@ -116,8 +116,7 @@ def quantize_int8(model: nn.Module) -> nn.Module:
 class Labeler:
     """A checkpoint, its tokenizer and the actor table: text in, labelled sentences out."""
 
-    def __init__(self, model, tokenizer, batch_size: int = 64,
-                 actors: ActorTable | None = None):
+    def __init__(self, model, tokenizer, batch_size: int = 64, actors: ActorTable | None = None):
         self.predictor = Predictor(model, tokenizer, batch_size=check_batch_size(batch_size))
         self.config = model.config
         self.actors = actors
@@ -125,9 +124,14 @@ class Labeler:
         self.max_chars = self.config.max_seq_length * CHARS_PER_TOKEN
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, device: str | None = None, batch_size: int = 64,
-                        quantize: str | None = None,
-                        actors: str | Path | ActorTable | None = DEFAULT_TABLE_PATH) -> "Labeler":
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        device: str | None = None,
+        batch_size: int = 64,
+        quantize: str | None = None,
+        actors: str | Path | ActorTable | None = DEFAULT_TABLE_PATH,
+    ) -> Labeler:
         """Load a checkpoint written by scripts/train.py (safetensors; no pickle, no remote code).
 
         `device`: "cpu", "cuda", "auto" or None (auto). `quantize="int8"`: dynamic int8,
@@ -158,8 +162,13 @@ class Labeler:
         [(_, results)] = list(self.label_documents([Document(doc_id, doc_id, text=text)], progress))
         return results
 
-    def label_sentences(self, sentences: list[str], contexts: list[str] | None = None,
-                        doc_id: str = "sentences", progress=None) -> list[dict]:
+    def label_sentences(
+        self,
+        sentences: list[str],
+        contexts: list[str] | None = None,
+        doc_id: str = "sentences",
+        progress=None,
+    ) -> list[dict]:
         """Label sentences a user already split, in order, as one article.
 
         The context of a sentence is the previous one that is not a photo caption, as
@@ -175,8 +184,9 @@ class Labeler:
         [(_, results)] = list(self.label_documents([document], progress))
         return results
 
-    def label_documents(self, documents: Iterable[Document], progress=None
-                        ) -> Iterator[tuple[Document, list[dict]]]:
+    def label_documents(
+        self, documents: Iterable[Document], progress=None
+    ) -> Iterator[tuple[Document, list[dict]]]:
         """Label documents in chunks of whole documents, yielding each with its results.
 
         Sentences of several documents share batches, so a folder of short articles
@@ -211,14 +221,25 @@ class Labeler:
             by_document.setdefault(record["doc_id"], []).append(index)
         for indices in by_document.values():
             indices.sort(key=lambda i: records[i]["sent_index"])
-            items = [_resolution_item(records[i]["text"], predictions[i].get("source_spans") or [],
-                                      predictions[i].get("quote_type"), records[i].get("is_caption"))
-                     for i in indices]
+            items = [
+                _resolution_item(
+                    records[i]["text"],
+                    predictions[i].get("source_spans") or [],
+                    predictions[i].get("quote_type"),
+                    records[i].get("is_caption"),
+                )
+                for i in indices
+            ]
             for i, resolved in zip(indices, self._resolve(items)):
                 predictions[i].update(resolved)
                 predictions[i]["stance_target"] = attribution.stance_target(
-                    records[i]["text"], predictions[i].get("content_spans") or [], resolved["source_actor"],
-                    predictions[i].get("stance"), records[i].get("context") or "", self.actors)
+                    records[i]["text"],
+                    predictions[i].get("content_spans") or [],
+                    resolved["source_actor"],
+                    predictions[i].get("stance"),
+                    records[i].get("context") or "",
+                    self.actors,
+                )
         return predictions
 
     # Internals ----------------------------------------------------------------------------
@@ -231,18 +252,33 @@ class Labeler:
             given = [None] * len(sentences)
         else:
             # Sentences someone already split: offsets are relative to each sentence.
-            sentences = [Sentence(document.doc_id, index, 0, 0, len(item["text"]), item["text"],
-                                  is_caption(item["text"]))
-                         for index, item in enumerate(document.sentences)]
-            ids = [item.get("id") or f"{document.doc_id}:{index}"
-                   for index, item in enumerate(document.sentences)]
+            sentences = [
+                Sentence(
+                    document.doc_id, index, 0, 0, len(item["text"]), item["text"], is_caption(item["text"])
+                )
+                for index, item in enumerate(document.sentences)
+            ]
+            ids = [
+                item.get("id") or f"{document.doc_id}:{index}"
+                for index, item in enumerate(document.sentences)
+            ]
             given = [item.get("context") for item in document.sentences]
         # The context the model was trained with (segment.contexts: captions skipped),
         # unless the input gives its own.
-        return [{"id": sentence_id, "doc_id": document.doc_id, "sent_index": s.sent_index,
-                 "paragraph_index": s.paragraph_index, "text": s.text, "start": s.start, "end": s.end, "is_caption": s.is_caption,
-                 "context": context if own is None else own}
-                for sentence_id, s, context, own in zip(ids, sentences, contexts(sentences), given)]
+        return [
+            {
+                "id": sentence_id,
+                "doc_id": document.doc_id,
+                "sent_index": s.sent_index,
+                "paragraph_index": s.paragraph_index,
+                "text": s.text,
+                "start": s.start,
+                "end": s.end,
+                "is_caption": s.is_caption,
+                "context": context if own is None else own,
+            }
+            for sentence_id, s, context, own in zip(ids, sentences, contexts(sentences), given)
+        ]
 
     def _cut(self, text: str, context: str, where: str) -> dict:
         """The sentence and context as the model reads them: at most max_chars each."""
@@ -250,45 +286,68 @@ class Labeler:
             logger.warning(
                 "%s: a sentence of %d characters; the model reads at most %d tokens, so it is "
                 "labelled from its first %d characters (split the text into sentences to label all of it)",
-                where, len(text), self.config.max_seq_length, self.max_chars,
+                where,
+                len(text),
+                self.config.max_seq_length,
+                self.max_chars,
             )
-        return {"text": text[:self.max_chars], "context": context[:self.max_chars]}
+        return {"text": text[: self.max_chars], "context": context[: self.max_chars]}
 
     def _label_chunk(self, chunk, progress) -> Iterator[tuple[Document, list[dict]]]:
         rows = [row for _, document_rows in chunk for row in document_rows]
         if progress is not None and hasattr(progress, "total"):
             # The total is known only once documents are segmented, chunk by chunk.
             progress.total = (progress.total or 0) + len(rows)
-        model_inputs = [self._cut(row["text"], row["context"], f"{document.origin} (sentence {row['sent_index']})")
-                        for document, document_rows in chunk for row in document_rows]
+        model_inputs = [
+            self._cut(row["text"], row["context"], f"{document.origin} (sentence {row['sent_index']})")
+            for document, document_rows in chunk
+            for row in document_rows
+        ]
         # One call for the whole chunk: batches are sorted by length across its documents.
-        predictions = self.predictor.predict(
-            [m["text"] for m in model_inputs], [m["context"] for m in model_inputs], progress=progress
-        ) if rows else []
+        predictions = (
+            self.predictor.predict(
+                [m["text"] for m in model_inputs], [m["context"] for m in model_inputs], progress=progress
+            )
+            if rows
+            else []
+        )
         position = 0
         for document, document_rows in chunk:
-            results = [self._result(row, prediction) for row, prediction in
-                       zip(document_rows, predictions[position:position + len(document_rows)])]
+            results = [
+                self._result(row, prediction)
+                for row, prediction in zip(
+                    document_rows, predictions[position : position + len(document_rows)]
+                )
+            ]
             position += len(document_rows)
-            items = [_resolution_item(r["text"], r["source"], r.get("quote_type"), r["is_caption"])
-                     for r in results]
+            items = [
+                _resolution_item(r["text"], r["source"], r.get("quote_type"), r["is_caption"])
+                for r in results
+            ]
             for result, row, resolved in zip(results, document_rows, self._resolve(items)):
                 result.update(resolved)
                 result["stance_target"] = attribution.stance_target(
-                    result["text"], result["content"], resolved["source_actor"], result.get("stance"),
-                    row["context"], self.actors)
+                    result["text"],
+                    result["content"],
+                    resolved["source_actor"],
+                    result.get("stance"),
+                    row["context"],
+                    self.actors,
+                )
             yield document, results
 
     def _result(self, row: dict, prediction: dict) -> dict:
-        result = {key: row[key] for key in ("id", "doc_id", "sent_index", "paragraph_index", "text", "start",
-                                            "end", "is_caption")}
+        result = {
+            key: row[key]
+            for key in ("id", "doc_id", "sent_index", "paragraph_index", "text", "start", "end", "is_caption")
+        }
         for task in SENTENCE_TASKS:
             if task in prediction:
                 result[task] = prediction[task]
                 result[f"{task}_probs"] = prediction[f"{task}_probs"]
         for span_type, spans_field in SPAN_FIELDS.items():
             result[span_type.lower()] = [
-                {"text": row["text"][s["start"]:s["end"]], "start": s["start"], "end": s["end"]}
+                {"text": row["text"][s["start"] : s["end"]], "start": s["start"], "end": s["end"]}
                 for s in prediction.get(spans_field, [])
             ]
         return result
@@ -299,14 +358,20 @@ class Labeler:
         return attribution.resolve_sources(items, self.actors)
 
 
-def _resolution_item(text: str, source_spans: list[dict], quote_type: str | None,
-                     is_caption: bool | None) -> dict:
+def _resolution_item(
+    text: str, source_spans: list[dict], quote_type: str | None, is_caption: bool | None
+) -> dict:
     """One sentence as attribution.resolve_sources reads it."""
-    return {"text": text, "source": first_source(text, source_spans), "quote_type": quote_type,
-            "is_caption": bool(is_caption)}
+    return {
+        "text": text,
+        "source": first_source(text, source_spans),
+        "quote_type": quote_type,
+        "is_caption": bool(is_caption),
+    }
 
 
 # Reading input files ----------------------------------------------------------------------
+
 
 def read_inputs(paths: list[str], stdin=None) -> tuple[list[Document], list[str]]:
     """Every readable document of the inputs, and one message per input that is not.
@@ -329,7 +394,9 @@ def read_inputs(paths: list[str], stdin=None) -> tuple[list[Document], list[str]
         elif path.is_dir():
             files = sorted(path.rglob("*.txt"))
             if not files:
-                problems.append(f"{path}: a folder with no *.txt articles; put the articles there as .txt files")
+                problems.append(
+                    f"{path}: a folder with no *.txt articles; put the articles there as .txt files"
+                )
             for file in files:
                 doc_id = file.relative_to(path).with_suffix("").as_posix()
                 _add_file(file, doc_id, documents, problems)
@@ -353,8 +420,15 @@ def _path_problem(path: Path) -> str | None:
         return f"{path}: cannot be read ({error.strerror or error})"
     if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
         return None
-    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
     return f"{path}: {kind}, not a file; skipped (give a regular file, or '-' to read stdin)"
 
 
@@ -386,29 +460,36 @@ def _decode(data: bytes, origin: str) -> tuple[str | None, str | None]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                data = data[len(bom):].decode(encoding).encode("utf-8")
+                data = data[len(bom) :].decode(encoding).encode("utf-8")
             except UnicodeDecodeError as error:
-                return None, (f"{origin}: starts with a {encoding.upper()} byte-order mark but is not "
-                              f"{encoding.upper()} (byte {error.start}); save it as UTF-8")
+                return None, (
+                    f"{origin}: starts with a {encoding.upper()} byte-order mark but is not "
+                    f"{encoding.upper()} (byte {error.start}); save it as UTF-8"
+                )
             break
     if b"\x00" in data[:8192]:
         return None, f"{origin}: a binary file, not text; give a plain-text (UTF-8) article"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, (f"{origin}: not UTF-8 text (byte {error.start}); convert it first, "
-                      "e.g. `iconv -f LATIN1 -t UTF-8`")
+        return None, (
+            f"{origin}: not UTF-8 text (byte {error.start}); convert it first, "
+            "e.g. `iconv -f LATIN1 -t UTF-8`"
+        )
     if not text.strip():
         return None, f"{origin}: empty; nothing to label"
     return text, None
 
 
-def _add_article(data: bytes, doc_id: str, origin: str, documents: list[Document],
-                 problems: list[str]) -> None:
+def _add_article(
+    data: bytes, doc_id: str, origin: str, documents: list[Document], problems: list[str]
+) -> None:
     text, problem = _decode(data, origin)
     if problem is None and HTML_START.match(text[:4096]):
-        problem = (f"{origin}: an HTML page, not an article's text; extract the text first "
-                   "(e.g. copy it from the browser's reader view, or `html2text`)")
+        problem = (
+            f"{origin}: an HTML page, not an article's text; extract the text first "
+            "(e.g. copy it from the browser's reader view, or `html2text`)"
+        )
     if problem:
         problems.append(problem)
         return

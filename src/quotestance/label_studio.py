@@ -44,15 +44,21 @@ def labeling_config() -> str:
     labels = "".join(f"<Label value={quoteattr(v)}/>" for v in SPAN_REGION_LABELS.values())
     choices = "".join(
         f'<Header value="{name}"/><Choices name="{name}" toName="text" choice="single" required="true">'
-        + "".join(f"<Choice value={quoteattr(v)}/>" for v in values) + "</Choices>"
+        + "".join(f"<Choice value={quoteattr(v)}/>" for v in values)
+        + "</Choices>"
         for name, values in CHOICE_FIELDS.items()
     )
-    texts = "".join(f'<Header value="{name} (empty = none)"/><TextArea name="{name}" toName="text" '
-                    'maxSubmissions="1" editable="true"/>' for name in TEXT_FIELDS)
-    return ('<View><Header value="$doc_id, sentence $sent_index"/><Text name="context" value="$context"/>'
-            f'<Labels name="spans" toName="text">{labels}</Labels><Text name="text" value="$text"/>'
-            '<Relations><Relation value="cue"/><Relation value="content"/></Relations>'
-            f"{choices}{texts}</View>\n")
+    texts = "".join(
+        f'<Header value="{name} (empty = none)"/><TextArea name="{name}" toName="text" '
+        'maxSubmissions="1" editable="true"/>'
+        for name in TEXT_FIELDS
+    )
+    return (
+        '<View><Header value="$doc_id, sentence $sent_index"/><Text name="context" value="$context"/>'
+        f'<Labels name="spans" toName="text">{labels}</Labels><Text name="text" value="$text"/>'
+        '<Relations><Relation value="cue"/><Relation value="content"/></Relations>'
+        f"{choices}{texts}</View>\n"
+    )
 
 
 def _result(line: dict, probabilities: dict | None) -> list[dict]:
@@ -62,9 +68,20 @@ def _result(line: dict, probabilities: dict | None) -> list[dict]:
         for number, span in enumerate(line[kind]):
             region = f"{kind}-{number}"
             regions.setdefault(kind, []).append(region)
-            items.append({"id": region, "from_name": "spans", "to_name": "text", "type": "labels",
-                          "value": {"start": span["start"], "end": span["end"], "text": span["text"],
-                                    "labels": [label]}})
+            items.append(
+                {
+                    "id": region,
+                    "from_name": "spans",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {
+                        "start": span["start"],
+                        "end": span["end"],
+                        "text": span["text"],
+                        "labels": [label],
+                    },
+                }
+            )
     for name in CHOICE_FIELDS:
         value = line[name]
         if value is None:
@@ -76,19 +93,31 @@ def _result(line: dict, probabilities: dict | None) -> list[dict]:
         items.append(item)
     for name in TEXT_FIELDS:
         if line[name] is not None:
-            items.append({"from_name": name, "to_name": "text", "type": "textarea",
-                          "value": {"text": [line[name]]}})
+            items.append(
+                {"from_name": name, "to_name": "text", "type": "textarea", "value": {"text": [line[name]]}}
+            )
     # The source speaks each cue and content of the sentence (the lists are ordered alike).
     for source in regions.get("source", [])[:1]:
         for kind in ("cue", "content"):
             for region in regions.get(kind, []):
-                items.append({"from_id": source, "to_id": region, "type": "relation", "direction": "right",
-                              "labels": [kind]})
+                items.append(
+                    {
+                        "from_id": source,
+                        "to_id": region,
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": [kind],
+                    }
+                )
     return items
 
 
-def to_tasks(lines: list[dict], kind: str = "predictions", model_version: str = "quotestance",
-             probabilities: list[dict] | None = None) -> list[dict]:
+def to_tasks(
+    lines: list[dict],
+    kind: str = "predictions",
+    model_version: str = "quotestance",
+    probabilities: list[dict] | None = None,
+) -> list[dict]:
     """Label Studio tasks, one per sentence, carrying `lines` as predictions or annotations.
 
     Args:
@@ -117,9 +146,18 @@ def to_tasks(lines: list[dict], kind: str = "predictions", model_version: str = 
             scores = [max(p.values()) for p in (probs or {}).values() if p]
             if scores:
                 entry["score"] = round(sum(scores) / len(scores), 4)
-        tasks.append({"data": {"text": line["text"], "doc_id": line["doc_id"], "sent_index": line["sent_index"],
-                               "is_caption": line["is_caption"], "context": context},
-                      kind: [entry]})
+        tasks.append(
+            {
+                "data": {
+                    "text": line["text"],
+                    "doc_id": line["doc_id"],
+                    "sent_index": line["sent_index"],
+                    "is_caption": line["is_caption"],
+                    "context": context,
+                },
+                kind: [entry],
+            }
+        )
         if not line["is_caption"]:
             previous[line["doc_id"]] = line["text"]
     return tasks
@@ -132,12 +170,19 @@ def _line_from_task(task: dict, where: str) -> tuple[dict | None, list[str]]:
         return None, [f"{where}: data has no {missing}; export the tasks that to_tasks made"]
     completed = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
     if not completed:
-        return None, [f"{where}: sentence {data['doc_id']}:{data['sent_index']} has no submitted annotation; "
-                      "annotate (or accept the prediction of) every task before exporting"]
+        return None, [
+            f"{where}: sentence {data['doc_id']}:{data['sent_index']} has no submitted annotation; "
+            "annotate (or accept the prediction of) every task before exporting"
+        ]
     result = completed[-1].get("result") or []  # the latest submission wins
     text = data["text"]
-    line = {"doc_id": data["doc_id"], "sent_index": data["sent_index"], "text": text,
-            "is_caption": data["is_caption"], **{key: None for key in LABEL_KEYS}}
+    line = {
+        "doc_id": data["doc_id"],
+        "sent_index": data["sent_index"],
+        "text": text,
+        "is_caption": data["is_caption"],
+        **{key: None for key in LABEL_KEYS},
+    }
     for kind in SPAN_REGION_LABELS:
         line[kind] = []
     by_label = {label: kind for kind, label in SPAN_REGION_LABELS.items()}
@@ -150,8 +195,13 @@ def _line_from_task(task: dict, where: str) -> tuple[dict | None, list[str]]:
                 problems.append(f"{where}: span label {label!r} unknown; use {list(by_label)}")
                 continue
             start, end = value.get("start"), value.get("end")
-            line[by_label[label]].append({"start": start, "end": end, "text": text[start:end]
-                                          if isinstance(start, int) and isinstance(end, int) else None})
+            line[by_label[label]].append(
+                {
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end] if isinstance(start, int) and isinstance(end, int) else None,
+                }
+            )
         elif item.get("type") == "choices":
             choice = (value.get("choices") or [None])[0]
             name = item.get("from_name")
@@ -162,7 +212,7 @@ def _line_from_task(task: dict, where: str) -> tuple[dict | None, list[str]]:
             texts = [t.strip() for t in value.get("text") or [] if t.strip()]
             line[item.get("from_name")] = texts[-1] if texts else None
     for kind in SPAN_REGION_LABELS:
-        line[kind].sort(key=lambda s: (s["start"] if isinstance(s["start"], int) else -1))
+        line[kind].sort(key=lambda s: s["start"] if isinstance(s["start"], int) else -1)
     if line["source_actor"] is None:
         line["source_actor"] = "NONE" if line["quote_type"] == "none" else None
     if line["anonymous"] is None and line["quote_type"] == "none":
@@ -178,11 +228,15 @@ def from_export(tasks: list, origin: str) -> dict[str, list[dict]]:
     nothing when there is one, so no half-imported article exists.
     """
     if not isinstance(tasks, list):
-        raise LabelStudioError([f"{origin}: expected the JSON export (a list of tasks), got {type(tasks).__name__}"])
+        raise LabelStudioError(
+            [f"{origin}: expected the JSON export (a list of tasks), got {type(tasks).__name__}"]
+        )
     by_doc: dict[str, list[dict]] = {}
     problems = []
     for number, task in enumerate(tasks, 1):
-        where = f"{origin}: task {number}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
+        where = f"{origin}: task {number}" + (
+            f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else ""
+        )
         if not isinstance(task, dict):
             problems.append(f"{where}: not a task object")
             continue
@@ -194,7 +248,9 @@ def from_export(tasks: list, origin: str) -> dict[str, list[dict]]:
         lines.sort(key=lambda line: line["sent_index"])
         indices = [line["sent_index"] for line in lines]
         if indices != list(range(len(lines))):
-            problems.append(f"{origin}: article {doc_id} has sentences {indices}; export every sentence of it")
+            problems.append(
+                f"{origin}: article {doc_id} has sentences {indices}; export every sentence of it"
+            )
     if problems:
         raise LabelStudioError(problems)
     return by_doc

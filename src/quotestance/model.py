@@ -44,8 +44,7 @@ class QuoteStanceConfig(PretrainedConfig):
         self.tasks = list(tasks or [])
         # Per task, its sorted labels: the id of a label is its index. Saved in config.json.
         self.task_labels = task_labels or {
-            task: list(SENTENCE_TASKS[task] if task in SENTENCE_TASKS else BIO_TAGS)
-            for task in self.tasks
+            task: list(SENTENCE_TASKS[task] if task in SENTENCE_TASKS else BIO_TAGS) for task in self.tasks
         }
         for task, labels in self.task_labels.items():
             label_maps(tuple(labels))  # sorted, at least two labels
@@ -87,7 +86,7 @@ class QuoteStanceModel(PreTrainedModel):
         self.post_init()
 
     @classmethod
-    def from_encoder(cls, encoder_name: str, vocab_size: int, **config_kwargs) -> "QuoteStanceModel":
+    def from_encoder(cls, encoder_name: str, vocab_size: int, **config_kwargs) -> QuoteStanceModel:
         """Fresh heads on a pretrained encoder (set the seed first: heads are random)."""
         encoder = encoders.load_encoder(encoder_name, vocab_size)
         config = QuoteStanceConfig(encoder_config=encoder.config.to_dict(), **config_kwargs)

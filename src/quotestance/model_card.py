@@ -33,20 +33,23 @@ def model_card(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) 
         "- labels:",
     ]
     lines += [f"  - {task}: {', '.join(labels)}" for task, labels in config.task_labels.items()]
-    lines += ["", "## Data", "", "| split | " + " | ".join(["sentences by source"]) + " |",
-              "|---|---|"]
+    lines += ["", "## Data", "", "| split | " + " | ".join(["sentences by source"]) + " |", "|---|---|"]
     for split, counts in info.get("split_sizes", {}).items():
         described = ", ".join(f"{corpus} {n}" for corpus, n in counts.items()) or "none"
         lines.append(f"| {split} | {described} |")
     lines += ["", "## Metrics", ""]
     if reports:
-        lines += ["Each row is one evaluation report (`reports/<name>/report.md`).", "",
-                  "| report | quote_type macro-F1 | stance macro-F1 | source F1 | cue F1 | content F1 |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "Each row is one evaluation report (`reports/<name>/report.md`).",
+            "",
+            "| report | quote_type macro-F1 | stance macro-F1 | source F1 | cue F1 | content F1 |",
+            "|---|---|---|---|---|---|",
+        ]
         for name, report in reports.items():
             lines.append(
                 f"| {name} | {_metric(report, 'quote_type')} | {_metric(report, 'stance')} | "
-                + " | ".join(_span_metric(report, t) for t in ("SOURCE", "CUE", "CONTENT")) + " |"
+                + " | ".join(_span_metric(report, t) for t in ("SOURCE", "CUE", "CONTENT"))
+                + " |"
             )
     else:
         lines.append("No test split in this run's config.")
@@ -61,8 +64,7 @@ def model_card(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) 
         "article are out of its reach.",
         "- Resolved sources and actor codes come from rules (the previous named source, "
         "`configs/actors.yaml`), not from the model.",
-        "- The seed-only model has seen one article: its numbers are a smoke test, not a "
-        "measure of quality.",
+        "- The seed-only model has seen one article: its numbers are a smoke test, not a measure of quality.",
         "",
         "## Provenance",
         "",

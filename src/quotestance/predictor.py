@@ -25,8 +25,7 @@ class Predictor:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
-    def predict(self, texts: list[str], contexts: list[str] | None = None,
-                progress=None) -> list[dict]:
+    def predict(self, texts: list[str], contexts: list[str] | None = None, progress=None) -> list[dict]:
         """One prediction per text: `<task>` and `<task>_probs` for each sentence task,
         and `source_spans`, `cue_spans`, `content_spans` as character offsets."""
         if not texts:
@@ -40,7 +39,7 @@ class Predictor:
         order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
         results: list[dict | None] = [None] * len(texts)
         for first in range(0, len(order), self.batch_size):
-            rows = order[first:first + self.batch_size].tolist()
+            rows = order[first : first + self.batch_size].tolist()
             for row, prediction in zip(rows, self._predict_rows(encoded, rows)):
                 results[row] = prediction
             if progress is not None:
@@ -48,8 +47,11 @@ class Predictor:
         return results
 
     def _predict_rows(self, encoded, rows: list[int]) -> list[dict]:
-        model_inputs = {key: [encoded[key][row] for row in rows]
-                        for key in ("input_ids", "attention_mask", "token_type_ids") if key in encoded}
+        model_inputs = {
+            key: [encoded[key][row] for row in rows]
+            for key in ("input_ids", "attention_mask", "token_type_ids")
+            if key in encoded
+        }
         batch = self.tokenizer.pad(model_inputs, return_tensors="pt").to(self.device)
         with torch.inference_mode():
             outputs = self.model(**batch)
@@ -76,8 +78,9 @@ class Predictor:
 
     def predict_records(self, records: list[dict], progress=None) -> list[dict]:
         """Predictions keyed by the records' ids, in the evaluation's format."""
-        predictions = self.predict([r["text"] for r in records], [r["context"] for r in records],
-                                   progress=progress)
+        predictions = self.predict(
+            [r["text"] for r in records], [r["context"] for r in records], progress=progress
+        )
         for record, prediction in zip(records, predictions):
             prediction["id"] = record["id"]
             for task in SENTENCE_TASKS:

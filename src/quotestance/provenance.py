@@ -9,8 +9,19 @@ from pathlib import Path
 
 import torch
 
-PACKAGES = ("quotestance", "torch", "transformers", "datasets", "accelerate", "scikit-learn",
-            "seqeval", "blingfire", "safetensors", "tokenizers", "numpy")
+PACKAGES = (
+    "quotestance",
+    "torch",
+    "transformers",
+    "datasets",
+    "accelerate",
+    "scikit-learn",
+    "seqeval",
+    "blingfire",
+    "safetensors",
+    "tokenizers",
+    "numpy",
+)
 
 
 def git_state(root: Path | None = None) -> dict:
@@ -20,8 +31,7 @@ def git_state(root: Path | None = None) -> dict:
 
     def git(*args: str) -> str | None:
         try:
-            result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                                    timeout=20)
+            result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             return None
         return result.stdout.strip() if result.returncode == 0 else None
@@ -43,8 +53,12 @@ def package_versions() -> dict[str, str | None]:
 
 
 def device_description() -> dict:
-    info = {"python": platform.python_version(), "platform": platform.platform(),
-            "cpu_threads": torch.get_num_threads(), "cuda": torch.cuda.is_available()}
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_threads": torch.get_num_threads(),
+        "cuda": torch.cuda.is_available(),
+    }
     if torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
         info["gpu_count"] = torch.cuda.device_count()

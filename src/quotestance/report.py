@@ -18,14 +18,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
-import yaml  # noqa: E402
+import matplotlib.pyplot as plt
+import yaml
 
-from .atomic import staged_directory  # noqa: E402
-from .attribution import canonical  # noqa: E402
+from .atomic import staged_directory
+from .attribution import canonical
 from .errors import QuotestanceError
-from .labels import SENTENCE_TASKS  # noqa: E402
-from .provenance import provenance  # noqa: E402
+from .labels import SENTENCE_TASKS
+from .provenance import provenance
 
 REPORT_FILE = "report.json"
 
@@ -53,8 +53,9 @@ def write_report(report: dict, predictions: list[dict], gold: list[dict], out_di
         pictures = {}
         for task, metrics in report["tasks"].items():
             pictures[task] = (_confusion_png(task, metrics, staging), _f1_png(task, metrics, staging))
-        (staging / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
+        (staging / REPORT_FILE).write_text(
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         (staging / "report.md").write_text(render_markdown(report, pictures), encoding="utf-8")
         with open(staging / "errors.jsonl", "w", encoding="utf-8") as stream:
             for error in misclassified(predictions, gold):
@@ -74,12 +75,18 @@ def misclassified(predictions: list[dict], gold: list[dict]) -> list[dict]:
             if expected is None or got is None or expected == got:
                 continue
             probabilities = prediction.get(f"{task}_probs") or {}
-            errors.append({
-                "id": record["id"], "corpus": record["corpus"], "task": task, "text": record["text"],
-                "gold": expected, "predicted": got,
-                "confidence": probabilities.get(got),
-                "gold_probability": probabilities.get(expected),
-            })
+            errors.append(
+                {
+                    "id": record["id"],
+                    "corpus": record["corpus"],
+                    "task": task,
+                    "text": record["text"],
+                    "gold": expected,
+                    "predicted": got,
+                    "confidence": probabilities.get(got),
+                    "gold_probability": probabilities.get(expected),
+                }
+            )
         errors.extend(_resolution_errors(record, prediction))
     errors.sort(key=lambda e: -(e["confidence"] if e["confidence"] is not None else 0.0))
     return errors
@@ -93,17 +100,36 @@ def _resolution_errors(record: dict, prediction: dict) -> list[dict]:
         return found
     checks = [("source_actor", record["source_actor"], prediction.get("source_actor"))]
     if record["source_actor"] != "NONE" and record.get("source_resolved"):
-        same = canonical(record["source_resolved"]).casefold() == canonical(prediction.get("source_resolved")).casefold()
-        checks.append(("source_resolved", record["source_resolved"],
-                       record["source_resolved"] if same else prediction.get("source_resolved")))
+        same = (
+            canonical(record["source_resolved"]).casefold()
+            == canonical(prediction.get("source_resolved")).casefold()
+        )
+        checks.append(
+            (
+                "source_resolved",
+                record["source_resolved"],
+                record["source_resolved"] if same else prediction.get("source_resolved"),
+            )
+        )
     if record.get("stance") is not None:
         checks.append(("stance_target", record.get("stance_target"), prediction.get("stance_target")))
     for field, expected, got in checks:
         if expected != got:
-            found.append({"id": record["id"], "corpus": record["corpus"], "task": field, "text": record["text"],
-                          "gold": expected, "predicted": got, "confidence": None, "gold_probability": None,
-                          "predicted_source": [record["text"][s["start"]:s["end"]]
-                                               for s in prediction.get("source_spans") or []]})
+            found.append(
+                {
+                    "id": record["id"],
+                    "corpus": record["corpus"],
+                    "task": field,
+                    "text": record["text"],
+                    "gold": expected,
+                    "predicted": got,
+                    "confidence": None,
+                    "gold_probability": None,
+                    "predicted_source": [
+                        record["text"][s["start"] : s["end"]] for s in prediction.get("source_spans") or []
+                    ],
+                }
+            )
     return found
 
 
@@ -118,8 +144,9 @@ def _confusion_png(task: str, metrics: dict, folder: Path) -> str:
     peak = max(max(row) for row in matrix) or 1
     for i, row in enumerate(matrix):
         for j, count in enumerate(row):
-            axes.text(j, i, str(count), ha="center", va="center",
-                      color="white" if count > peak / 2 else "black")
+            axes.text(
+                j, i, str(count), ha="center", va="center", color="white" if count > peak / 2 else "black"
+            )
     axes.set_title(f"{task} (n={metrics['n']})")
     figure.tight_layout()
     name = f"confusion_{task}.png"
@@ -161,61 +188,111 @@ def render_markdown(report: dict, pictures: dict | None = None) -> str:
             lines.append(f"- {key}: `{metadata[key]}`")
     source = metadata.get("data")
     if isinstance(source, dict):
-        lines.append(f"- data: `{source.get('processed_dir')}` (sources: {', '.join(source.get('sources') or [])})")
+        lines.append(
+            f"- data: `{source.get('processed_dir')}` (sources: {', '.join(source.get('sources') or [])})"
+        )
     git = metadata.get("provenance", {}).get("git") if isinstance(metadata.get("provenance"), dict) else None
     if git:
         lines.append(f"- git: `{git.get('commit')}`{' (dirty)' if git.get('dirty') else ''}")
-    lines += [f"- records: {data['records']} ({', '.join(f'{c} {n}' for c, n in data['corpora'].items())})",
-              f"- gold fingerprint: `{data['fingerprint']}`",
-              f"- bootstrap: {report['bootstrap']['samples']} samples, seed {report['bootstrap']['seed']}", ""]
+    lines += [
+        f"- records: {data['records']} ({', '.join(f'{c} {n}' for c, n in data['corpora'].items())})",
+        f"- gold fingerprint: `{data['fingerprint']}`",
+        f"- bootstrap: {report['bootstrap']['samples']} samples, seed {report['bootstrap']['seed']}",
+        "",
+    ]
     if isinstance(metadata.get("config"), dict):
         # Folded: the values matter for reproducing a run, not for reading its scores.
-        lines += ["<details><summary>config</summary>", "", "```yaml",
-                  yaml.safe_dump(metadata["config"], sort_keys=False, default_flow_style=False).rstrip(),
-                  "```", "", "</details>", ""]
-    lines += ["## Sentence tasks", "", "| task | n | accuracy | macro-F1 | 95% CI | kappa |",
-              "|---|---|---|---|---|---|"]
+        lines += [
+            "<details><summary>config</summary>",
+            "",
+            "```yaml",
+            yaml.safe_dump(metadata["config"], sort_keys=False, default_flow_style=False).rstrip(),
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
+    lines += [
+        "## Sentence tasks",
+        "",
+        "| task | n | accuracy | macro-F1 | 95% CI | kappa |",
+        "|---|---|---|---|---|---|",
+    ]
     for task, m in report["tasks"].items():
-        lines.append(f"| {task} | {m['n']} | {_number(m['accuracy'])} | {_number(m['macro_f1'])} | "
-                     f"{_interval(m['macro_f1_ci'])} | {_number(m['kappa'])} |")
+        lines.append(
+            f"| {task} | {m['n']} | {_number(m['accuracy'])} | {_number(m['macro_f1'])} | "
+            f"{_interval(m['macro_f1_ci'])} | {_number(m['kappa'])} |"
+        )
         polar = m.get("cooperative_vs_conflictual")
         if polar:
-            lines.append(f"| stance, cooperative vs conflictual (gold not neutral) | {polar['n']} | | "
-                         f"{_number(polar['macro_f1'])} | {_interval(polar['macro_f1_ci'])} | |")
+            lines.append(
+                f"| stance, cooperative vs conflictual (gold not neutral) | {polar['n']} | | "
+                f"{_number(polar['macro_f1'])} | {_interval(polar['macro_f1_ci'])} | |"
+            )
     for task, m in report["tasks"].items():
-        lines += ["", f"### {task}", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"### {task}",
+            "",
+            "| label | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
         for label, row in m["per_class"].items():
-            lines.append(f"| {label} | {_number(row['precision'])} | {_number(row['recall'])} | "
-                         f"{_number(row['f1-score'])} | {int(row['support'])} |")
+            lines.append(
+                f"| {label} | {_number(row['precision'])} | {_number(row['recall'])} | "
+                f"{_number(row['f1-score'])} | {int(row['support'])} |"
+            )
         if pictures and task in pictures:
             confusion, f1 = pictures[task]
             lines += ["", f"![confusion matrix of {task}]({confusion}) ![per-class F1 of {task}]({f1})"]
     if report.get("spans"):
-        lines += ["", "## Spans", "",
-                  "| span | gold | predicted | exact P | exact R | exact F1 | token F1 (seqeval) | overlap P | overlap R | overlap F1 |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Spans",
+            "",
+            "| span | gold | predicted | exact P | exact R | exact F1 | token F1 (seqeval) | overlap P | overlap R | overlap F1 |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for span_type, m in report["spans"].items():
             lines.append(
                 f"| {span_type} | {m['gold']} | {m['predicted']} | {_number(m['exact']['precision'])} | "
                 f"{_number(m['exact']['recall'])} | {_number(m['exact']['f1'])} | {_number(m['token']['f1'])} | "
                 f"{_number(m['overlap']['precision'])} | {_number(m['overlap']['recall'])} | "
-                f"{_number(m['overlap']['f1'])} |")
-        lines += ["", "Exact: same start and end. Token: seqeval on word-level BIO tags. "
-                  "Overlap: shared characters."]
+                f"{_number(m['overlap']['f1'])} |"
+            )
+        lines += [
+            "",
+            "Exact: same start and end. Token: seqeval on word-level BIO tags. Overlap: shared characters.",
+        ]
     if report.get("attribution"):
         a = report["attribution"]
-        lines += ["", "## Attribution", "", f"- source_actor accuracy: {_number(a['source_actor_accuracy'])} (n={a['n']})",
-                  f"- source_resolved accuracy: {_number(a['source_resolved_accuracy'])} "
-                  f"(n={a['source_resolved_n']}, case, articles and possessives ignored)"]
+        lines += [
+            "",
+            "## Attribution",
+            "",
+            f"- source_actor accuracy: {_number(a['source_actor_accuracy'])} (n={a['n']})",
+            f"- source_resolved accuracy: {_number(a['source_resolved_accuracy'])} "
+            f"(n={a['source_resolved_n']}, case, articles and possessives ignored)",
+        ]
         if a.get("stance_target_n"):
-            lines.append(f"- stance_target accuracy: {_number(a['stance_target_accuracy'])} "
-                         f"(n={a['stance_target_n']}, no target counts as a value)")
+            lines.append(
+                f"- stance_target accuracy: {_number(a['stance_target_accuracy'])} "
+                f"(n={a['stance_target_n']}, no target counts as a value)"
+            )
     if len(report.get("by_corpus", {})) > 1:
-        lines += ["", "## By corpus", "", "| corpus | task | n | accuracy | macro-F1 | 95% CI |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## By corpus",
+            "",
+            "| corpus | task | n | accuracy | macro-F1 | 95% CI |",
+            "|---|---|---|---|---|---|",
+        ]
         for corpus, part in report["by_corpus"].items():
             for task, m in part["tasks"].items():
-                lines.append(f"| {corpus} | {task} | {m['n']} | {_number(m['accuracy'])} | "
-                             f"{_number(m['macro_f1'])} | {_interval(m['macro_f1_ci'])} |")
+                lines.append(
+                    f"| {corpus} | {task} | {m['n']} | {_number(m['accuracy'])} | "
+                    f"{_number(m['macro_f1'])} | {_interval(m['macro_f1_ci'])} |"
+                )
     lines += ["", "Misclassified sentences, most confident first: [errors.jsonl](errors.jsonl)", ""]
     return "\n".join(lines)
 
@@ -226,7 +303,9 @@ def load_report(path) -> tuple[Path, dict]:
     if path.is_dir():
         path = path / REPORT_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"no report at {path}; pass a report.json or its folder (see scripts/evaluate.py)")
+        raise FileNotFoundError(
+            f"no report at {path}; pass a report.json or its folder (see scripts/evaluate.py)"
+        )
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -270,8 +349,12 @@ def compare_reports(named_reports: list[tuple[str, dict]]) -> str:
     rows = [comparison_rows(report) for _, report in named_reports]
     metrics = list(dict.fromkeys(key for row in rows for key in row))
     header = ["metric", first_name] + [f"{name} (Δ)" for name, _ in named_reports[1:]]
-    lines = [f"Gold: {first['data']['records']} records, fingerprint `{first['data']['fingerprint']}`", "",
-             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = [
+        f"Gold: {first['data']['records']} records, fingerprint `{first['data']['fingerprint']}`",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
     for metric in metrics:
         base_value, base_ci = rows[0].get(metric, (None, None))
         cells = [metric, _with_interval(base_value, base_ci)]
@@ -295,8 +378,15 @@ def _outside(value: float, ci) -> bool:
     return bool(ci) and not (ci[0] <= value <= ci[1])
 
 
-def write_split_reports(gold: list[dict], predictions: list[dict], out_root, split: str,
-                        metadata: dict, bootstrap_samples: int = 1000, seed: int = 0) -> list[Path]:
+def write_split_reports(
+    gold: list[dict],
+    predictions: list[dict],
+    out_root,
+    split: str,
+    metadata: dict,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> list[Path]:
     """One report per corpus in the split, into <out_root>/<corpus>-<split>/."""
     from .evaluation import evaluate
 
@@ -305,7 +395,12 @@ def write_split_reports(gold: list[dict], predictions: list[dict], out_root, spl
     for corpus in sorted({r["corpus"] for r in gold}):
         part = [r for r in gold if r["corpus"] == corpus]
         part_predictions = [by_id[r["id"]] for r in part if r["id"] in by_id]
-        report = evaluate(part, part_predictions, bootstrap_samples=bootstrap_samples, seed=seed,
-                          metadata={**metadata, "split": f"{corpus}-{split}"})
+        report = evaluate(
+            part,
+            part_predictions,
+            bootstrap_samples=bootstrap_samples,
+            seed=seed,
+            metadata={**metadata, "split": f"{corpus}-{split}"},
+        )
         written.append(write_report(report, part_predictions, part, Path(out_root) / f"{corpus}-{split}"))
     return written

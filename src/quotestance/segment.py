@@ -171,8 +171,10 @@ def contexts(sentences: list[Sentence]) -> list[str]:
 def _repair_glued_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split [start, end) at every glued quotation mark: after it when it closes a
     quotation opened earlier in `text`, before it when it opens the next sentence."""
-    cuts = [m.end() if _quotation_open(text, m.start()) else m.start()
-            for m in GLUED_QUOTE.finditer(text, start, end)]
+    cuts = [
+        m.end() if _quotation_open(text, m.start()) else m.start()
+        for m in GLUED_QUOTE.finditer(text, start, end)
+    ]
     bounds = [start, *cuts, end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 

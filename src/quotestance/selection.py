@@ -122,7 +122,9 @@ def select_by_rule(
     return [c for c in eligible if c.article_id not in exclude][:n]
 
 
-def selection_record(strategy: str, rule: SelectionRule | None, seed: int, chosen: list[Candidate], **extra) -> dict:
+def selection_record(
+    strategy: str, rule: SelectionRule | None, seed: int, chosen: list[Candidate], **extra
+) -> dict:
     """The JSON written beside a round's annotations: how the articles were chosen."""
     return {
         "strategy": strategy,
@@ -141,9 +143,14 @@ def entropy(probabilities: dict[str, float]) -> float:
     return -sum(p * math.log2(p) for p in probabilities.values() if p > 0)
 
 
-def rank_by_uncertainty(rows: list[dict], labeler, exclude: set[str], n: int,
-                        tasks: tuple[str, ...] = ("stance", "quote_type"),
-                        sentences: tuple[int, int] = (8, 45)) -> list[Candidate]:
+def rank_by_uncertainty(
+    rows: list[dict],
+    labeler,
+    exclude: set[str],
+    n: int,
+    tasks: tuple[str, ...] = ("stance", "quote_type"),
+    sentences: tuple[int, int] = (8, 45),
+) -> list[Candidate]:
     """The `n` articles of `rows` (not in `exclude`) whose sentences the model is least
     sure about: mean over sentences of the summed entropy of `tasks`' predictions.
 
@@ -168,8 +175,20 @@ def rank_by_uncertainty(rows: list[dict], labeler, exclude: set[str], n: int,
     for row, (_, results) in zip(chosen, labeler.label_documents(documents)):
         if not sentences[0] <= len(results) <= sentences[1]:
             continue
-        score = sum(sum(entropy(r[f"{t}_probs"]) for t in tasks if f"{t}_probs" in r) for r in results) / len(results)
-        scored.append((score, Candidate(row["id"], doc_id_of(row["id"]), row["title"], len(results),
-                                        relation_terms=round(1000 * score))))
+        score = sum(sum(entropy(r[f"{t}_probs"]) for t in tasks if f"{t}_probs" in r) for r in results) / len(
+            results
+        )
+        scored.append(
+            (
+                score,
+                Candidate(
+                    row["id"],
+                    doc_id_of(row["id"]),
+                    row["title"],
+                    len(results),
+                    relation_terms=round(1000 * score),
+                ),
+            )
+        )
     scored.sort(key=lambda item: (-item[0], item[1].article_id))
     return [candidate for _, candidate in scored[:n]]

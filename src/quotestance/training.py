@@ -68,8 +68,11 @@ class MultiTaskCollator:
     def __init__(self, tokenizer, tasks: list[str], pad_to_length: int | None = None):
         self.tokenizer = tokenizer
         self.label_columns = [features.LABEL_COLUMNS[task] for task in tasks]
-        self.padding = {"padding": "max_length", "max_length": pad_to_length} if pad_to_length \
+        self.padding = (
+            {"padding": "max_length", "max_length": pad_to_length}
+            if pad_to_length
             else {"padding": "longest"}
+        )
 
     def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
         inputs = [{key: row[key] for key in MODEL_INPUTS if key in row} for row in rows]
@@ -103,7 +106,9 @@ def selection_metrics(tasks: list[str]):
             if task == SPAN_TASK:
                 outside = BIO_TAGS.index("O")
                 scores["spans_token_f1"] = f1_score(
-                    gold[keep], predicted[keep], average="micro",
+                    gold[keep],
+                    predicted[keep],
+                    average="micro",
                     labels=[i for i in np.unique(gold[keep]) if i != outside] or [outside],
                     zero_division=0,
                 )
@@ -118,8 +123,9 @@ def selection_metrics(tasks: list[str]):
     return compute
 
 
-def training_arguments(config: Config, output_dir: Path, has_validation: bool,
-                       checkpoints: bool = True) -> TrainingArguments:
+def training_arguments(
+    config: Config, output_dir: Path, has_validation: bool, checkpoints: bool = True
+) -> TrainingArguments:
     train = config.train
     on_gpu = torch.cuda.is_available()
     precision = train.mixed_precision
@@ -160,9 +166,14 @@ def training_arguments(config: Config, output_dir: Path, has_validation: bool,
     )
 
 
-def fit(config: Config, train_records: Dataset, validation_records: Dataset | None,
-        work_dir: Path, resume: bool = False, checkpoints: bool = True,
-        ) -> tuple[QuoteStanceModel, object, dict]:
+def fit(
+    config: Config,
+    train_records: Dataset,
+    validation_records: Dataset | None,
+    work_dir: Path,
+    resume: bool = False,
+    checkpoints: bool = True,
+) -> tuple[QuoteStanceModel, object, dict]:
     """Train a fresh model; returns it (the best checkpoint where there is validation),
     its tokenizer and the Trainer's log history. `checkpoints=False` (cross-validation
     folds) keeps nothing on disk."""
@@ -172,14 +183,17 @@ def fit(config: Config, train_records: Dataset, validation_records: Dataset | No
     if config.data.max_train_samples:
         # Shuffled first: the split is ordered by source, and its head would be one source.
         train_set = train_set.shuffle(seed=config.train.seed).select(
-            range(min(config.data.max_train_samples, len(train_set))))
+            range(min(config.data.max_train_samples, len(train_set)))
+        )
     if validation_set is not None and config.data.max_eval_samples:
         validation_set = validation_set.shuffle(seed=config.train.seed).select(
-            range(min(config.data.max_eval_samples, len(validation_set))))
+            range(min(config.data.max_eval_samples, len(validation_set)))
+        )
     trainer = Trainer(
         model=model,
-        args=training_arguments(config, work_dir, has_validation=validation_set is not None,
-                                checkpoints=checkpoints),
+        args=training_arguments(
+            config, work_dir, has_validation=validation_set is not None, checkpoints=checkpoints
+        ),
         train_dataset=train_set,
         eval_dataset=validation_set,
         data_collator=MultiTaskCollator(tokenizer, config.model.tasks),
@@ -190,8 +204,11 @@ def fit(config: Config, train_records: Dataset, validation_records: Dataset | No
     if resume and not checkpoint:
         logger.warning("--train.resume: no checkpoint in %s, starting from scratch", work_dir)
     trainer.train(resume_from_checkpoint=checkpoint or None)
-    return trainer.model, tokenizer, {"log_history": trainer.state.log_history,
-                                      "global_step": trainer.state.global_step}
+    return (
+        trainer.model,
+        tokenizer,
+        {"log_history": trainer.state.log_history, "global_step": trainer.state.global_step},
+    )
 
 
 def _last_checkpoint(work_dir: Path) -> str | None:

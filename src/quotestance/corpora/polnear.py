@@ -164,8 +164,13 @@ def _clip(fragments: list[tuple[int, int]], start: int, end: int, text: str) -> 
     return clipped
 
 
-def _quote_type(attributions_content: list[list[dict]], sentence_start: int,
-                text: str, quoted: bytearray, paragraph_start: int) -> str:
+def _quote_type(
+    attributions_content: list[list[dict]],
+    sentence_start: int,
+    text: str,
+    quoted: bytearray,
+    paragraph_start: int,
+) -> str:
     kinds = set()
     for content in attributions_content:
         letters = inside = 0
@@ -182,8 +187,9 @@ def _quote_type(attributions_content: list[list[dict]], sentence_start: int,
     return "none"
 
 
-def convert_article(text: str, doc_id: str, attributions: list[Attribution], split: str,
-                    segmenter: Segmenter) -> list[dict]:
+def convert_article(
+    text: str, doc_id: str, attributions: list[Attribution], split: str, segmenter: Segmenter
+) -> list[dict]:
     """Sentence records of one article with its attributions clipped to each sentence."""
     article = Article(doc_id=doc_id, text=text, date=None, body_start=len(text) - len(text.lstrip()))
     sentences = segmenter.segment(article)
@@ -204,11 +210,15 @@ def convert_article(text: str, doc_id: str, attributions: list[Attribution], spl
             spans["source"] += _clip(attribution.source, sentence.start, sentence.end, text)
             spans["cue"] += _clip(attribution.cue, sentence.start, sentence.end, text)
         paragraph_start = paragraph_bounds[sentence.paragraph_index][0]
-        quote_type = _quote_type(contents, sentence.start, text,
-                                 quoted[sentence.paragraph_index], paragraph_start)
+        quote_type = _quote_type(
+            contents, sentence.start, text, quoted[sentence.paragraph_index], paragraph_start
+        )
         records.append(
             sentence_record(
-                CORPUS, sentence, context, split,
+                CORPUS,
+                sentence,
+                context,
+                split,
                 quote_type=quote_type,
                 spans_labelled=True,
                 source_spans=sorted(spans["source"], key=lambda s: s["start"]),
@@ -219,7 +229,9 @@ def convert_article(text: str, doc_id: str, attributions: list[Attribution], spl
     return records
 
 
-def article_files(corpora_dir: str | Path, folder: str, limit: int | None = None) -> list[tuple[Path, list[Path]]]:
+def article_files(
+    corpora_dir: str | Path, folder: str, limit: int | None = None
+) -> list[tuple[Path, list[Path]]]:
     """(text file, its .ann files) of one PolNeAR folder, sorted by name, the first `limit`."""
     text_dir = corpus_path(corpora_dir, "polnear", "data", folder, "text")
     ann_dir = corpus_path(corpora_dir, "polnear", "data", folder, "attributions")
@@ -256,8 +268,9 @@ def polnear_records(corpora_dir: str | Path, limit: int | None = None) -> tuple[
     return records, stats
 
 
-def cached_polnear_records(corpora_dir: str | Path, cache_dir: str | Path,
-                           limit: int | None = None) -> tuple[list[dict], dict]:
+def cached_polnear_records(
+    corpora_dir: str | Path, cache_dir: str | Path, limit: int | None = None
+) -> tuple[list[dict], dict]:
     """`polnear_records`, read from a JSONL cache keyed by the input files and this converter."""
     key = _cache_key(corpora_dir, limit)
     cache_path = Path(cache_dir) / f"polnear-{key}.jsonl"
@@ -269,8 +282,7 @@ def cached_polnear_records(corpora_dir: str | Path, cache_dir: str | Path,
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     # A file of this process's own, renamed into place whole: builds running at once
     # never write into one another's file, and a reader sees a complete cache or none.
-    handle, partial = tempfile.mkstemp(dir=cache_path.parent, prefix=f"{cache_path.stem}-",
-                                       suffix=".partial")
+    handle, partial = tempfile.mkstemp(dir=cache_path.parent, prefix=f"{cache_path.stem}-", suffix=".partial")
     try:
         os.chmod(partial, 0o644)  # mkstemp makes it private; the cache is as readable as the rest
         with os.fdopen(handle, "w", encoding="utf-8") as out:

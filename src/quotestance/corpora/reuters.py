@@ -48,7 +48,9 @@ def article_split(doc_id: str, seed: int) -> str:
     return SPLIT_SHARES[-1][0]
 
 
-def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: int) -> tuple[list[dict], dict]:
+def reuters_records(
+    corpora_dir: str | Path, gold_dir: str | Path, split_seed: int
+) -> tuple[list[dict], dict]:
     """Sentence records of every gold article, with splits; and stats for the card.
 
     Raises `ReutersGoldError` listing every problem of every file; nothing is returned
@@ -57,8 +59,12 @@ def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: i
     gold_dir = Path(gold_dir)
     files = sorted(gold_dir.glob("*.jsonl"))
     if not files:
-        raise ReutersGoldError([f"{gold_dir}: no gold files (<doc_id>.jsonl); run an annotation round "
-                                "(docs/reuters-annotation.md) or drop `reuters` from data.sources"])
+        raise ReutersGoldError(
+            [
+                f"{gold_dir}: no gold files (<doc_id>.jsonl); run an annotation round "
+                "(docs/reuters-annotation.md) or drop `reuters` from data.sources"
+            ]
+        )
     pool = {row["id"]: row for row in read_pool(corpora_dir)}
     segmenter = Segmenter()
     records, errors = [], []
@@ -72,8 +78,10 @@ def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: i
         article_id = lines[0][1].get("article_id")
         row = pool.get(article_id)
         if row is None:
-            errors.append(f"{path}:1: article {article_id!r} is not in {corpora_dir}/isot_reuters/articles.jsonl; "
-                          "point data.corpora_dir at the ISOT corpus the annotations were made on")
+            errors.append(
+                f"{path}:1: article {article_id!r} is not in {corpora_dir}/isot_reuters/articles.jsonl; "
+                "point data.corpora_dir at the ISOT corpus the annotations were made on"
+            )
             continue
         doc_id = doc_id_of(article_id)
         sentences = segmenter.segment(parse_article(row["text"], doc_id))
@@ -81,18 +89,25 @@ def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: i
             errors.append(f"{path}: holds article {article_id} ({doc_id}); name the file {doc_id}.jsonl")
             continue
         if len(lines) != len(sentences):
-            errors.append(f"{path}: {len(lines)} lines but the article has {len(sentences)} sentences; "
-                          "the corpus or the segmenter changed: re-annotate the article in a new round")
+            errors.append(
+                f"{path}: {len(lines)} lines but the article has {len(sentences)} sentences; "
+                "the corpus or the segmenter changed: re-annotate the article in a new round"
+            )
             continue
         split = article_split(doc_id, split_seed)
         splits[split] = splits.get(split, 0) + 1
         for (number, line), sentence, context in zip(lines, sentences, contexts(sentences)):
             where = f"{path}:{number}"
-            if (line["sent_index"], line["start"], line["end"]) != (sentence.sent_index, sentence.start, sentence.end) \
-                    or line["sha"] != sentence_hash(sentence.text):
-                errors.append(f"{where}: does not match sentence {line['sent_index']} of {article_id} in the corpus "
-                              "(offsets or hash differ); the corpus or the segmenter changed: restore the corpus "
-                              "from its origin, or re-annotate the article in a new round")
+            if (line["sent_index"], line["start"], line["end"]) != (
+                sentence.sent_index,
+                sentence.start,
+                sentence.end,
+            ) or line["sha"] != sentence_hash(sentence.text):
+                errors.append(
+                    f"{where}: does not match sentence {line['sent_index']} of {article_id} in the corpus "
+                    "(offsets or hash differ); the corpus or the segmenter changed: restore the corpus "
+                    "from its origin, or re-annotate the article in a new round"
+                )
                 continue
             problems = _label_problems(line, len(sentence.text))
             if problems:
@@ -102,8 +117,12 @@ def reuters_records(corpora_dir: str | Path, gold_dir: str | Path, split_seed: i
             records.append(annotated_record(CORPUS, sentence, context, split, line))
     if errors:
         raise ReutersGoldError(errors)
-    return records, {"articles": len(files), "articles_per_split": dict(sorted(splits.items())),
-                     "split_seed": split_seed, "masked_fields": masked}
+    return records, {
+        "articles": len(files),
+        "articles_per_split": dict(sorted(splits.items())),
+        "split_seed": split_seed,
+        "masked_fields": masked,
+    }
 
 
 def _read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
@@ -111,7 +130,9 @@ def _read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     objects, errors = json_lines(path)
     for number, line in objects:
         if set(line) != set(STORED_KEYS):
-            errors.append(f"{path}:{number}: expected exactly the keys {list(STORED_KEYS)}, got {sorted(line)}")
+            errors.append(
+                f"{path}:{number}: expected exactly the keys {list(STORED_KEYS)}, got {sorted(line)}"
+            )
             continue
         lines.append((number, line))
     if not lines and not errors:
@@ -139,9 +160,14 @@ def _label_problems(line: dict, length: int) -> list[str]:
         if spans is None:
             continue
         for span in spans if isinstance(spans, list) else [None]:
-            if not (isinstance(span, dict) and set(span) == {"start", "end"}
-                    and all(isinstance(span[k], int) for k in ("start", "end"))
-                    and 0 <= span["start"] < span["end"] <= length):
-                problems.append(f"{key} span {span!r} is not inside the sentence (length {length}); "
-                                "spans are {start, end} offsets into the sentence text")
+            if not (
+                isinstance(span, dict)
+                and set(span) == {"start", "end"}
+                and all(isinstance(span[k], int) for k in ("start", "end"))
+                and 0 <= span["start"] < span["end"] <= length
+            ):
+                problems.append(
+                    f"{key} span {span!r} is not inside the sentence (length {length}); "
+                    "spans are {start, end} offsets into the sentence text"
+                )
     return problems

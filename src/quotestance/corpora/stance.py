@@ -103,8 +103,16 @@ def request_stance(sentence: str) -> str | None:
 
 def _stance_record(corpus: str, doc_id: str, text: str, split: str, **labels) -> dict:
     return empty_record(
-        id=f"{corpus}:{doc_id}:0", corpus=corpus, doc_id=doc_id, sent_index=0,
-        paragraph_index=0, start=0, end=len(text), text=text, context="", split=split,
+        id=f"{corpus}:{doc_id}:0",
+        corpus=corpus,
+        doc_id=doc_id,
+        sent_index=0,
+        paragraph_index=0,
+        start=0,
+        end=len(text),
+        text=text,
+        context="",
+        split=split,
         **labels,
     )
 
@@ -112,8 +120,7 @@ def _stance_record(corpus: str, doc_id: str, text: str, split: str, **labels) ->
 def plv_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
     """PLV_train (split train) and PLV_test (split test) records, and mapping counts."""
     records = []
-    stats = {"request": {"cooperative": 0, "conflictual": 0, "unmapped": 0},
-             "root_contradicts_quad_class": 0}
+    stats = {"request": {"cooperative": 0, "conflictual": 0, "unmapped": 0}, "root_contradicts_quad_class": 0}
     for name, split in (("PLV_train", "train"), ("PLV_test", "test")):
         path = corpus_path(corpora_dir, "plover_plv", f"{name}.tsv")
         with path.open(encoding="utf-8", newline="") as handle:
@@ -131,17 +138,26 @@ def plv_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
                 if root == "REQUEST":
                     stance = request_stance(text)
                     stats["request"][stance or "unmapped"] += 1
-                    event_mode = {"cooperative": "verbal_cooperation",
-                                  "conflictual": "verbal_conflict", None: None}[stance]
+                    event_mode = {
+                        "cooperative": "verbal_cooperation",
+                        "conflictual": "verbal_conflict",
+                        None: None,
+                    }[stance]
                 elif PLOVER_ROOT_STANCES[root] != stance:
                     stats["root_contradicts_quad_class"] += 1
                     stance = event_mode = None
-                records.append(_stance_record(
-                    "plv", f"{name}-{line_number}", text, split,
-                    stance=stance, event_mode=event_mode,
-                    event_source=row["source"].strip() or None,
-                    event_target=row["target"].strip() or None,
-                ))
+                records.append(
+                    _stance_record(
+                        "plv",
+                        f"{name}-{line_number}",
+                        text,
+                        split,
+                        stance=stance,
+                        event_mode=event_mode,
+                        event_source=row["source"].strip() or None,
+                        event_target=row["target"].strip() or None,
+                    )
+                )
     return records, stats
 
 
@@ -167,8 +183,14 @@ def cameo_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
                 if label == "0" and request_stance(text) is not None:
                     stats["statement_with_appeal_or_demand"] += 1
                     stance = None
-                records.append(_stance_record(
-                    "cameo", f"{split}-{line_number}", text, split,
-                    stance=stance, event_mode=event_mode,
-                ))
+                records.append(
+                    _stance_record(
+                        "cameo",
+                        f"{split}-{line_number}",
+                        text,
+                        split,
+                        stance=stance,
+                        event_mode=event_mode,
+                    )
+                )
     return records, stats
