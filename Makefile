@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Written once everything is installed, so that a failed install is retried next time.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup data train test bench clean browser
+.PHONY: setup data train test lint bench clean browser
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
-test: setup browser
+# ruff's lint rules and format check over the whole tree (pyproject.toml [tool.ruff]).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup browser lint
 	$(BIN)/python -m pytest
 
 bench: setup

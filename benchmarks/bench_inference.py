@@ -80,7 +80,7 @@ def reuters_sentences(path: Path, n: int) -> list[dict]:
 
 def as_documents(sentences: list[dict]):
     """Sentences grouped back into their articles, for Labeler.label_documents."""
-    from quotestance.inference import Document
+    from quotestance.io import Document
 
     documents = {}
     for sentence in sentences:
@@ -114,8 +114,8 @@ def baseline_labeler(model_dir: str):
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
 
-    from quotestance.labels import SPAN_TASK
     from quotestance.model import QuoteStanceModel
+    from quotestance.tasks import SPAN_TASK
 
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     checkpoint = QuoteStanceModel.from_pretrained(model_dir)
@@ -249,7 +249,8 @@ def accuracy_report(args) -> None:
         for name, q in (("fp32", None), ("int8", "int8"))
     }
     print(
-        f"\n{'records':<32}{'n':>6}  {'task':<11}{'agree':>7}{'fp32':>8}{'int8':>8}  (accuracy; exact span F1)"
+        f"\n{'records':<32}{'n':>6}  {'task':<11}{'agree':>7}{'fp32':>8}{'int8':>8}"
+        "  (accuracy; exact span F1)"
     )
     for set_name, records in sets.items():
         predictions = {name: labeler.predict_records(records) for name, labeler in labelers.items()}

@@ -7,14 +7,14 @@ import argparse
 
 from datasets.utils.logging import disable_progress_bar
 
-from quotestance.config import load_config
+from quotestance.config import describe_fields, load_config
 from quotestance.dataset import build_dataset, dataset_card, save_dataset
 from quotestance.errors import run_script
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__, epilog=describe_fields(), formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--config", required=True, help="a YAML file in configs/")
     args, overrides = parser.parse_known_args()

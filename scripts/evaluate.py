@@ -12,17 +12,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from quotestance.config import load_config
+from quotestance.config import describe_fields, load_config
+from quotestance.dataset import gold_split
 from quotestance.errors import EXIT_USAGE, QuotestanceError, run_script
-from quotestance.evaluation import load_split
-from quotestance.report import report_metadata, write_split_reports
+from quotestance.experiment import write_split_reports
+from quotestance.report import report_metadata
 
 BASELINE_NAME = "rule baseline (quotestance.baseline)"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__, epilog=describe_fields(), formatter_class=argparse.RawDescriptionHelpFormatter
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="a checkpoint folder, e.g. models/seed")
@@ -33,7 +34,7 @@ def main() -> int:
     args, overrides = parser.parse_known_args()
     config = load_config(args.config, overrides)
     try:
-        gold = load_split(config, args.split)
+        gold = gold_split(config, args.split)
         if args.baseline:
             from quotestance.actors import default_table
             from quotestance.baseline import predict_records
@@ -44,7 +45,7 @@ def main() -> int:
             from quotestance.inference import Labeler
 
             name, predict = Path(args.model).name, Labeler.from_pretrained(args.model).predict_records
-    except ValueError as error:  # a split name or argument that load_split refuses
+    except ValueError as error:  # a split name or argument that gold_split refuses
         if isinstance(error, QuotestanceError):
             raise
         print(f"error: {error}", file=sys.stderr)

@@ -13,8 +13,8 @@ file is never overwritten.
 import argparse
 import sys
 
-from quotestance.baseline import write_preannotations
 from quotestance.errors import EXIT_USAGE, run_script
+from quotestance.preannotate import write_preannotations
 
 
 def main() -> int:

@@ -13,8 +13,6 @@ the exit status is 1 only when nothing could be labelled (2 for a bad checkpoint
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import logging
 import os
 import sys
@@ -28,13 +26,8 @@ from quotestance.actors import DEFAULT_TABLE_PATH
 from quotestance.atomic import atomic_output, check_output_folder, check_output_path
 from quotestance.errors import EXIT_FAILED, EXIT_USAGE, QuotestanceError, run_script
 from quotestance.html_view import render_site
-from quotestance.inference import (
-    QUANTIZE_CHOICES,
-    Labeler,
-    csv_columns,
-    csv_row,
-    read_inputs,
-)
+from quotestance.inference import QUANTIZE_CHOICES, Labeler
+from quotestance.io import ResultWriter, read_inputs
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -117,18 +110,11 @@ def main(argv=None) -> int:
     progress = tqdm(total=0, unit="sentence", file=sys.stderr, disable=args.no_progress, delay=2)
     try:
         with output_stream(args.output, newline="" if args.format == "csv" else None) as stream:
-            writer = None
-            if args.format == "csv":
-                writer = csv.DictWriter(stream, fieldnames=csv_columns(labeler.config), extrasaction="ignore")
-                writer.writeheader()
+            writer = ResultWriter(stream, args.format, labeler.config)
             for document, results in labeler.label_documents(documents, progress=progress):
                 if not results:
                     print(f"skipped: {document.origin}: no sentences found in its text", file=sys.stderr)
-                for result in results:
-                    if writer is None:
-                        stream.write(json.dumps(result, ensure_ascii=False) + "\n")
-                    else:
-                        writer.writerow(csv_row(result))
+                writer.write(results)
                 labelled += len(results)
             if not labelled:
                 raise NothingLabelled

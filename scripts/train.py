@@ -13,13 +13,15 @@ from datasets.utils.logging import disable_progress_bar
 
 from quotestance import experiment
 from quotestance.atomic import staged_directory
-from quotestance.config import load_config
+from quotestance.config import describe_fields, load_config
 from quotestance.errors import run_script
 from quotestance.report import report_metadata
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, epilog=describe_fields(), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", required=True, help="a YAML file from configs/")
     parser.add_argument(
         "--resume",

@@ -3,7 +3,7 @@
 import pytest
 
 from quotestance.actors import ActorTable, ActorTableError, default_table
-from quotestance.attribution import anonymous, canonical, full_name, resolve_sources
+from quotestance.speakers import anonymous, canonical, full_name, resolve_sources
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,8 @@ def test_full_name_drops_titles(table):
 def test_pronouns_floating_and_definite_sources_resolve(table):
     sentences = [
         {
-            "text": "U.S. President Donald Trump asked for help, a senior Trump administration official said.",
+            "text": "U.S. President Donald Trump asked for help, "
+            "a senior Trump administration official said.",
             "source": "a senior Trump administration official",
             "quote_type": "indirect",
         },
@@ -232,7 +233,7 @@ def test_a_table_without_world_stays_as_written(tmp_path):
 
 def test_stance_target_is_the_first_other_actor_in_the_content():
     from quotestance.actors import default_table
-    from quotestance.attribution import stance_target
+    from quotestance.speakers import stance_target
 
     table = default_table()
     text = "Trump said Pakistan doesn't do a damn thing for the United States."

@@ -8,12 +8,9 @@ import sys
 import pytest
 
 from quotestance.annotations import load_annotations, seed_records
-from quotestance.baseline import (
-    attribute,
-    predict_records,
-    quotations,
-    write_preannotations,
-)
+from quotestance.baseline import attribute, predict_records
+from quotestance.preannotate import write_preannotations
+from quotestance.quotes import quotation_spans
 from quotestance.segment import Segmenter, read_article
 
 
@@ -74,7 +71,7 @@ def test_prediction_format(seed):
 
 def test_rules_on_written_cases():
     text = "“We will not leave,” said Mattis."
-    assert quotations(text) == [(0, 20)]
+    assert quotation_spans(text) == [(0, 20)]
     result = attribute(text)
     assert result.quote_type == "direct"
     assert text[slice(*result.source)] == "Mattis"
@@ -140,14 +137,14 @@ def test_preannotation_writes_nothing_when_one_article_is_bad(seed_article_path,
 def test_preannotation_leaves_no_file_when_a_target_appears_meanwhile(
     seed_article_path, tmp_path, monkeypatch
 ):
-    import quotestance.baseline as baseline
+    import quotestance.preannotate as preannotate
 
     inputs = tmp_path / "articles"
     inputs.mkdir()
     for name in ("a", "b"):
         shutil.copy(seed_article_path, inputs / f"{name}.txt")
     out = tmp_path / "drafts"
-    draft = baseline.preannotate_article
+    draft = preannotate.preannotate_article
 
     def draft_then_race(path, table=None):
         lines = draft(path, table)
@@ -156,7 +153,7 @@ def test_preannotation_leaves_no_file_when_a_target_appears_meanwhile(
             (out / "b.jsonl").write_text("theirs\n")
         return lines
 
-    monkeypatch.setattr(baseline, "preannotate_article", draft_then_race)
+    monkeypatch.setattr(preannotate, "preannotate_article", draft_then_race)
     with pytest.raises(FileExistsError, match="b.jsonl"):
         write_preannotations([inputs], out)
     assert sorted(p.name for p in out.iterdir()) == ["b.jsonl"]

@@ -1,8 +1,12 @@
 """Typed config: YAML with `base:` chains, strict overrides, clear errors."""
 
+import dataclasses
+import subprocess
+import sys
+
 import pytest
 
-from quotestance.config import Config, ConfigError, config_from_dict, load_config
+from quotestance.config import SECTION_CLASSES, Config, ConfigError, config_from_dict, load_config
 
 
 def test_every_shipped_config_loads(root):
@@ -62,3 +66,33 @@ def test_wrong_type_in_yaml_names_the_file(tmp_path):
 def test_round_trip_through_a_plain_dict(root):
     config = load_config(root / "configs" / "seed.yaml", ["--train.seed=7"])
     assert config_from_dict(config.to_dict()) == config
+
+
+def test_renamed_keys_fail_naming_the_new_key(tmp_path):
+    path = tmp_path / "old.yaml"
+    path.write_text("data:\n  seed_split: test\n")
+    with pytest.raises(ConfigError, match=r"old.yaml: data.seed_split was renamed data.seed_article_split"):
+        load_config(path)
+    with pytest.raises(ConfigError, match=r"data.fold_seed was renamed data.fold_shuffle_seed"):
+        load_config(None, ["--data.fold_seed=3"])
+
+
+def test_an_old_checkpoints_saved_config_is_read_under_the_new_names():
+    saved = load_config(None, ["--data.seed_article_split=test", "--data.fold_shuffle_seed=7"]).to_dict()
+    saved["data"]["seed_split"] = saved["data"].pop("seed_article_split")
+    saved["data"]["fold_seed"] = saved["data"].pop("fold_shuffle_seed")
+    config = config_from_dict(saved)
+    assert (config.data.seed_article_split, config.data.fold_shuffle_seed) == ("test", 7)
+
+
+def test_help_lists_every_config_key_with_its_help(root):
+    shown = subprocess.run(
+        [sys.executable, str(root / "scripts" / "train.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for section, cls in SECTION_CLASSES.items():
+        for item in dataclasses.fields(cls):
+            assert f"{section}.{item.name} (" in shown
+            assert item.metadata["help"] in shown

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from quotestance import quotes
 from quotestance.corpora import CorpusMissingError, corpus_path, polnear
 from quotestance.corpora.isot import isot_records
 from quotestance.corpora.polnear import (
@@ -12,7 +13,6 @@ from quotestance.corpora.polnear import (
     convert_article,
     parse_ann,
     polnear_records,
-    quoted_positions,
 )
 from quotestance.corpora.stance import cameo_records, plv_records, request_stance
 from quotestance.schema import FEATURES
@@ -125,10 +125,13 @@ def test_parse_ann_names_the_line_of_a_malformed_or_undecodable_file(tmp_path):
         parse_ann(ann)
 
 
-def test_quoted_positions_follow_curly_and_straight_marks():
+def test_inside_mask_follows_curly_and_straight_marks():
     text = 'a “bc” d "ef" g'
-    inside = quoted_positions(text, 0, len(text))
+    inside = quotes.inside_mask(text)
     assert "".join(c for c, flag in zip(text, inside) if flag) == '“bc”"ef"'
+    # The same state as is_open: a quotation open at the end of a sentence runs on.
+    assert quotes.is_open("He said: “we will") and not quotes.is_open("“We will,” he said.")
+    assert quotes.is_open("” he said. “And more")  # closes one from before, opens a new one
 
 
 def test_reuters_ipsos_paragraph_is_a_sentence_not_a_caption(corpora_dir):

@@ -101,7 +101,7 @@ def test_seed_build_has_26_sentences_in_folds(root, monkeypatch):
 
 def test_seed_held_out_as_test(root, monkeypatch):
     monkeypatch.chdir(root)
-    data, _ = build_dataset(load_config(root / "configs" / "seed.yaml", ["--data.seed_split=test"]))
+    data, _ = build_dataset(load_config(root / "configs" / "seed.yaml", ["--data.seed_article_split=test"]))
     assert len(data["test"]) == 26 and set(data["test"]["fold"]) == {-1} and len(data["train"]) == 0
 
 
@@ -116,7 +116,7 @@ def small_build(root, corpora_dir, tmp_path_factory):
         f"--data.cache_dir={tmp / 'cache'}",
         f"--data.processed_dir={tmp / 'processed' / 'small'}",
         "--data.polnear_max_articles=3",
-        "--data.seed_split=test",
+        "--data.seed_article_split=test",
         "--data.source_weights={plv: 2.0}",
     ]
     config = load_config(None, overrides)
@@ -207,8 +207,8 @@ def test_missing_corpus_is_an_error_naming_it(root, tmp_path, monkeypatch):
 
 
 def test_config_rejects_bad_data_keys():
-    with pytest.raises(ConfigError, match="seed_split"):
-        load_config(None, ["--data.seed_split=dev"])
+    with pytest.raises(ConfigError, match="seed_article_split"):
+        load_config(None, ["--data.seed_article_split=dev"])
     with pytest.raises(ConfigError, match="source_weights names sources not in data.sources"):
         load_config(None, ["--data.source_weights={plv: 2.0}"])
 

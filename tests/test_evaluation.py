@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from quotestance.evaluation import PredictionError, bio_tags, evaluate, macro_f1
+from quotestance.evaluation import PredictionError, evaluate, macro_f1, word_bio_tags
 from quotestance.report import misclassified, write_report
 from quotestance.schema import empty_record
 
@@ -136,10 +136,10 @@ def test_span_scores_exact_token_and_overlap():
     assert spans["CONTENT"]["gold"] == 0
 
 
-def test_bio_tags_start_a_new_span_at_each_span():
+def test_word_bio_tags_start_a_new_span_at_each_span():
     text = "Pakistan and India said"
-    assert bio_tags(text, [(0, 8), (13, 18)], "SOURCE") == ["B-SOURCE", "O", "B-SOURCE", "O"]
-    assert bio_tags(text, [(0, 18)], "SOURCE") == ["B-SOURCE", "I-SOURCE", "I-SOURCE", "O"]
+    assert word_bio_tags(text, [(0, 8), (13, 18)], "SOURCE") == ["B-SOURCE", "O", "B-SOURCE", "O"]
+    assert word_bio_tags(text, [(0, 18)], "SOURCE") == ["B-SOURCE", "I-SOURCE", "I-SOURCE", "O"]
 
 
 def test_attribution_accuracy_uses_normalised_names():

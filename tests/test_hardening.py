@@ -19,7 +19,8 @@ from quotestance.atomic import atomic_output, check_output_path, staged_director
 from quotestance.checkpoint import CheckpointError, load_checkpoint
 from quotestance.config import ConfigError, load_config
 from quotestance.errors import QuotestanceError
-from quotestance.inference import Labeler, read_inputs
+from quotestance.inference import Labeler
+from quotestance.io import read_inputs
 
 # Config ---------------------------------------------------------------------------------
 

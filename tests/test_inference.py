@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from quotestance.inference import (
-    CheckpointError,
-    Document,
-    Labeler,
-    check_checkpoint,
-    first_source,
-    read_inputs,
-)
+from quotestance.checkpoint import CheckpointError, check_checkpoint
+from quotestance.inference import Labeler, first_source
+from quotestance.io import Document, read_inputs
 from quotestance.labels import ACTOR_CODE_PATTERN
 from quotestance.segment import Segmenter, parse_article
 
@@ -311,7 +306,7 @@ def test_read_inputs_jsonl_groups_sentences_by_doc_id(tmp_path):
         {"id": "no text"},
         {"text": "Then he spoke."},
     ]
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n\n")
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n\n")
     documents, problems = read_inputs([str(path)])
     assert [(d.doc_id, [s["text"] for s in d.sentences]) for d in documents] == [
         ("sentences", ["Trump said so.", "Then he spoke."]),

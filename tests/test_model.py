@@ -55,7 +55,7 @@ def test_bio_tags_follow_the_gold_spans(tiny_config, seed_dataset):
     encoded = features.tokenize(tokenizer, [record["text"]], [record["context"]], 128, return_offsets=True)
     label2id = {tag: i for i, tag in enumerate(BIO_TAGS)}
     spans = {"SOURCE": record["source_spans"], "CUE": record["cue_spans"], "CONTENT": record["content_spans"]}
-    tags = features.bio_tags(encoded["offset_mapping"][0], encoded.sequence_ids(0), spans, label2id)
+    tags = features.token_bio_tags(encoded["offset_mapping"][0], encoded.sequence_ids(0), spans, label2id)
     decoded = features.decode_spans(
         tags, encoded["offset_mapping"][0], encoded.sequence_ids(0), dict(enumerate(BIO_TAGS))
     )
@@ -87,8 +87,12 @@ def test_train_save_reload_gives_identical_predictions(tiny_config, seed_dataset
     from transformers import AutoTokenizer
 
     records = list(seed_dataset)
-    before = Predictor(model, tokenizer).predict_records(records)
-    after = Predictor(reloaded, AutoTokenizer.from_pretrained(tmp_path / "ckpt")).predict_records(records)
+    before = Predictor(model, tokenizer).predict(
+        [r["text"] for r in records], [r["context"] for r in records]
+    )
+    after = Predictor(reloaded, AutoTokenizer.from_pretrained(tmp_path / "ckpt")).predict(
+        [r["text"] for r in records], [r["context"] for r in records]
+    )
     assert before == after  # every head: labels, probabilities and spans
     assert {"quote_type_probs", "stance_probs", "source_spans", "cue_spans"} <= set(before[0])
 
@@ -182,4 +186,4 @@ def test_plain_bio_decoding_and_empty_input(tiny_config):
     plain = features.decode_spans(tags, offsets, sequence_ids, dict(enumerate(BIO_TAGS)), None)
     assert plain["SOURCE"] == [{"start": 0, "end": 5}, {"start": 10, "end": 15}]
     model, tokenizer = build_model(tiny_config)
-    assert Predictor(model, tokenizer).predict_records([]) == []
+    assert Predictor(model, tokenizer).predict([]) == []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quotestance.config import load_config
+from quotestance.corpora.isot import doc_id_of, read_pool
 from quotestance.corpora.reuters import ReutersGoldError, article_split, reuters_records
 from quotestance.dataset import build_dataset
 from quotestance.gold_rounds import (
@@ -23,13 +24,7 @@ from quotestance.gold_rounds import (
     stored_lines,
     write_new,
 )
-from quotestance.selection import (
-    SelectionRule,
-    candidates,
-    doc_id_of,
-    read_pool,
-    select_by_rule,
-)
+from quotestance.selection import SelectionRule, candidates, select_by_rule
 
 pytestmark = pytest.mark.corpora
 

@@ -19,14 +19,12 @@ from pathlib import Path
 import yaml
 
 from .errors import QuotestanceError
-from .labels import ACTOR_CODE_PATTERN
+from .labels import ACTOR_CODE_PATTERN, NO_ACTOR, OTHER_ACTOR
 
 # The table shipped with the project; users point at their own copy instead.
 DEFAULT_TABLE_PATH = Path(__file__).resolve().parents[2] / "configs" / "actors.yaml"
 
-OTHER = "OTHER"  # a source the table does not know: analysts, companies, private people
-NONE = "NONE"  # no source at all
-RESERVED_CODES = {OTHER, NONE}
+RESERVED_CODES = {OTHER_ACTOR, NO_ACTOR}  # OTHER: a source the table does not place; NONE: no source
 
 # Unnamed sources whose affiliation the text around them gives ("the official" in
 # an article about Washington): only these fall back to the context.
@@ -121,7 +119,7 @@ class ActorTable:
         their main actor first.
         """
         if source_text is None or not source_text.strip():
-            return NONE
+            return NO_ACTOR
         code = self.code_of(source_text)
         if code is not None:
             return code
@@ -132,7 +130,7 @@ class ActorTable:
                 found = self.matches(place) if place else []
                 if found:
                     return found[0].code
-        return OTHER
+        return OTHER_ACTOR
 
 
 WORLD_SOURCES = {"countryinfo"}
@@ -211,7 +209,8 @@ def _entries_from_node(root, path: Path) -> tuple[dict[str, str], bool]:
     if world_node is not None and world_node.value not in WORLD_SOURCES:
         fail(
             world_node,
-            f"world: {world_node.value!r} is not a known source; use one of {sorted(WORLD_SOURCES)} or remove it",
+            f"world: {world_node.value!r} is not a known source; "
+            f"use one of {sorted(WORLD_SOURCES)} or remove it",
         )
     actors = sections["actors"]
     if not isinstance(actors, yaml.MappingNode):

@@ -16,10 +16,10 @@ import json
 import re
 from pathlib import Path
 
-from quotestance.errors import DataProblems
-from quotestance.labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, SPAN_FIELDS, STANCES
-from quotestance.schema import sentence_record
-from quotestance.segment import Segmenter, Sentence, contexts, read_article
+from .errors import DataProblems
+from .labels import ACTOR_CODE_PATTERN, NO_ACTOR, QUOTE_TYPES, SPAN_FIELDS, STANCES
+from .schema import SentenceRecord, sentence_record
+from .segment import Segmenter, Sentence, contexts, read_article
 
 CORPUS = "seed"
 # The labels of one sentence, in the order of the guidelines (seed and Reuters files alike).
@@ -38,7 +38,6 @@ FIELDS = ("doc_id", "sent_index", "text", "is_caption", *LABEL_KEYS)
 # Annotation span lists and the record fields (labels.SPAN_FIELDS) they become.
 SPAN_LISTS = {"source": SPAN_FIELDS["SOURCE"], "cue": SPAN_FIELDS["CUE"], "content": SPAN_FIELDS["CONTENT"]}
 SPAN_KEYS = ("start", "end", "text")
-NO_ACTOR = "NONE"
 ACTOR_CODE = re.compile(ACTOR_CODE_PATTERN)
 PREANNOTATE_HINT = "draft one with scripts/preannotate.py, then correct it by hand"
 
@@ -155,7 +154,9 @@ def load_annotations(path: Path, sentences: list[Sentence]) -> list[dict]:
     return [by_index[index][1] for index in sorted(by_index)]
 
 
-def seed_records(raw_dir: Path, annotations_dir: Path, segmenter: Segmenter | None = None) -> list[dict]:
+def seed_records(
+    raw_dir: Path, annotations_dir: Path, segmenter: Segmenter | None = None
+) -> list[SentenceRecord]:
     """Schema records for every article in raw_dir, labelled from annotations_dir.
 
     Every article needs an annotation file and every annotation file an article.

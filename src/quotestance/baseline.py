@@ -9,25 +9,27 @@ articles (scripts/preannotate.py) for a person to correct.
 - source: the noun phrase before the cue ("Trump said"), after an inverted cue
   ("said Mattis") or after "according to"; the sentence's subject for a participle
   ("..., saying") or a coordinated cue; none for a floating quotation, whose speaker
-  attribution.resolve_sources finds in the neighbouring sentences.
+  speakers.resolve_sources finds in the neighbouring sentences.
 - stance and event_mode: cooperation and conflict keywords, in the spirit of the
   CAMEO/PLOVER categories; balance or silence is neutral.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .actors import ActorTable, default_table
-from .atomic import write_new_files
-from .attribution import PRONOUNS, resolve_sources
-from .attribution import stance_target as resolve_stance_target
 from .labels import EVENT_MODES, QUOTE_TYPES, STANCES
-from .segment import Segmenter, read_article
+from .quotes import CLOSE, MARKS, STRAIGHT, inside_any, quotation_spans
+from .schema import Prediction, SentenceRecord
+from .segment import trim_span
+from .speakers import PRONOUNS, resolve_sources
+from .speakers import stance_target as resolve_stance_target
+
+# A content span's edges lose spaces and the punctuation around a reported clause.
+EDGE_CHARS = " ,.;:"
 
 # Cues that report speech, most specific first so the longest one wins at a position.
 SPEECH_CUES = [
@@ -120,9 +122,6 @@ COGNITION_CUES = [
     "intends",
     "intended",
 ]
-QUOTE_OPEN = "“"
-QUOTE_CLOSE = "”"
-STRAIGHT_QUOTE = '"'
 # Words between a subject and its cue ("Trump also said", "officials have long said").
 ADVERBIALS = {
     "also",
@@ -305,39 +304,6 @@ class Attribution:
     contents: list[tuple[int, int]] = field(default_factory=list)
 
 
-def quotations(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quotation, marks included; one left open runs to the end,
-    one closed without opening (a quotation that began a sentence earlier) from the start."""
-    spans = []
-    position = 0
-    opened = None
-    straight_open = None
-    for index, char in enumerate(text):
-        if char == QUOTE_OPEN and opened is None:
-            opened = index
-        elif char == QUOTE_CLOSE:
-            if opened is None and not spans and text[position:index].strip():
-                spans.append((0, index + 1))
-            elif opened is not None:
-                spans.append((opened, index + 1))
-            opened = None
-            position = index + 1
-        elif char == STRAIGHT_QUOTE:
-            if straight_open is None:
-                straight_open = index
-            else:
-                spans.append((straight_open, index + 1))
-                straight_open = None
-    for still_open in (opened, straight_open):
-        if still_open is not None:
-            spans.append((still_open, len(text)))
-    return sorted(spans)
-
-
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
-
-
 def _compile_cues(cues: list[str]) -> re.Pattern:
     ordered = sorted(cues, key=len, reverse=True)
     return re.compile(
@@ -352,7 +318,7 @@ COGNITION_PATTERN = _compile_cues(COGNITION_CUES)
 def find_cues(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Speech cues outside quotations, else cognition cues; (start, end) in text order."""
     for pattern in (SPEECH_PATTERN, COGNITION_PATTERN):
-        found = [(m.start(), m.end()) for m in pattern.finditer(text) if not _inside(m.start(), quotes)]
+        found = [(m.start(), m.end()) for m in pattern.finditer(text) if not inside_any(m.start(), quotes)]
         if found:
             return found
     return []
@@ -439,21 +405,11 @@ def subject_of(text: str) -> tuple[int, int] | None:
     return noun_phrase_after(text, offset)
 
 
-def _strip_edges(text: str, start: int, end: int, chars: str = " ,.;:") -> tuple[int, int] | None:
-    while start < end and text[start] in chars:
-        start += 1
-    while end > start and text[end - 1] in chars:
-        end -= 1
-    return (start, end) if end > start else None
-
-
 def attribute(text: str) -> Attribution:
     """The first attribution of a sentence, by the rules of the module docstring."""
-    quotes = quotations(text)
+    quotes = quotation_spans(text)
     cues = find_cues(text, quotes)
-    opens_with_quote = text.lstrip()[:1] in {QUOTE_OPEN, QUOTE_CLOSE, STRAIGHT_QUOTE} or (
-        bool(quotes) and quotes[0][0] == 0
-    )
+    opens_with_quote = text.lstrip()[:1] in set(MARKS) or (bool(quotes) and quotes[0][0] == 0)
     quoted_chars = sum(end - start for start, end in quotes)
     if not cues:
         # A quotation of a clause with no cue continues the previous speaker; a short
@@ -464,7 +420,7 @@ def attribute(text: str) -> Attribution:
     final = _final_reporting_clause(text, cues)
     if final is not None:
         cue, source = final
-        content = _strip_edges(text, 0, min(source[0], cue[0]))
+        content = trim_span(text, 0, min(source[0], cue[0]), EDGE_CHARS)
         kind = "direct" if opens_with_quote else "mixed" if quotes else "indirect"
         contents = list(quotes) if kind == "direct" else [content] if content else []
         return Attribution(kind, source, [cue], contents)
@@ -488,7 +444,7 @@ def attribute(text: str) -> Attribution:
     # Further cues of the same source joined by "and" ("deny ... and say ...").
     all_cues = [cue] + [c for c in cues[1:] if re.search(r"\band(?:\s+also)?\s*$", text[: c[0]])]
     contents = []
-    for index, (cue_start, cue_end) in enumerate(all_cues):
+    for index, (_, cue_end) in enumerate(all_cues):
         stop = all_cues[index + 1][0] if index + 1 < len(all_cues) else len(text)
         stop_text = text[:stop]
         if index + 1 < len(all_cues):
@@ -499,7 +455,7 @@ def attribute(text: str) -> Attribution:
             )
         )
     contents = [c for c in contents if c]
-    if quotes and any(_inside(q[0], [c]) for q in quotes for c in contents):
+    if quotes and any(inside_any(q[0], [c]) for q in quotes for c in contents):
         kind = "direct" if quoted_chars >= 0.9 * sum(e - s for s, e in contents) else "mixed"
     else:
         kind = "indirect"
@@ -517,7 +473,7 @@ def _final_reporting_clause(text: str, cues: list[tuple[int, int]]):
             r"^(?:in a statement|on \w+|reporters|to reporters|in an interview)\b", "", tail
         ).strip()
         head = text[: cue[0]]
-        boundary = max(head.rfind(","), head.rfind(QUOTE_CLOSE), head.rfind(STRAIGHT_QUOTE))
+        boundary = max(head.rfind(","), head.rfind(CLOSE), head.rfind(STRAIGHT))
         if boundary < 0 or len(head[boundary + 1 :].split()) > 8:
             continue
         if not tail:
@@ -554,7 +510,7 @@ def _content_after(text: str, cue_end: int, stop: int, relative: bool) -> tuple[
     if relative:
         comma = text.find(",", offset, stop)
         end = comma if comma > 0 else stop
-    return _strip_edges(text, offset, end)
+    return trim_span(text, offset, end, EDGE_CHARS)
 
 
 def stance_of(text: str) -> str:
@@ -583,7 +539,7 @@ def _one_hot(label: str, vocabulary: tuple[str, ...]) -> dict[str, float]:
     return {name: float(name == label) for name in vocabulary}
 
 
-def predict_records(records: Iterable[dict], table: ActorTable | None = None) -> list[dict]:
+def predict_records(records: Iterable[SentenceRecord], table: ActorTable | None = None) -> list[Prediction]:
     """Predictions in the evaluation's format, one per record, in the same order."""
     records = list(records)
     table = table or default_table()
@@ -643,152 +599,3 @@ def predict_records(records: Iterable[dict], table: ActorTable | None = None) ->
             table,
         )
     return predictions
-
-
-def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dict]:
-    """An article as annotation-ready lines in the gold format of data/annotations/."""
-    article = read_article(path)
-    sentences = Segmenter().segment(article)
-    records = [
-        {
-            "id": f"draft:{s.doc_id}:{s.sent_index}",
-            "corpus": "draft",
-            "doc_id": s.doc_id,
-            "sent_index": s.sent_index,
-            "text": s.text,
-            "is_caption": s.is_caption,
-        }
-        for s in sentences
-    ]
-    lines = []
-    for sentence, prediction in zip(sentences, predict_records(records, table)):
-
-        def spans(name: str) -> list[dict]:
-            return [
-                {"start": s["start"], "end": s["end"], "text": sentence.text[s["start"] : s["end"]]}
-                for s in prediction[name]
-            ]
-
-        attributed = prediction["quote_type"] != "none"
-        lines.append(
-            {
-                "doc_id": sentence.doc_id,
-                "sent_index": sentence.sent_index,
-                "text": sentence.text,
-                "is_caption": sentence.is_caption,
-                "quote_type": prediction["quote_type"],
-                "source": spans("source_spans"),
-                "cue": spans("cue_spans"),
-                "content": spans("content_spans"),
-                "source_resolved": prediction["source_resolved"] if attributed else None,
-                "source_actor": prediction["source_actor"] if attributed else "NONE",
-                "anonymous": prediction["anonymous"],
-                "stance": prediction["stance"],
-                "stance_target": prediction["stance_target"],  # a draft like every field here
-            }
-        )
-    return lines
-
-
-def write_preannotations(
-    paths: Iterable[Path],
-    output_dir: Path,
-    table: ActorTable | None = None,
-    labeler=None,
-    label_studio: bool = False,
-) -> list[Path]:
-    """One <doc_id>.jsonl per article, all or nothing: every article is drafted before
-    any file is written, and an existing file is never overwritten.
-
-    Drafts come from the rule baseline, or from `labeler` (a `quotestance.inference.Labeler`)
-    when one is given. With `label_studio`, each article also gets `<doc_id>.tasks.json`:
-    Label Studio tasks carrying the draft as predictions, scored with the model's
-    probabilities (quotestance.label_studio). Returns the .jsonl paths.
-    """
-    from .label_studio import to_tasks
-
-    output_dir = Path(output_dir)
-    targets = _draft_targets(paths, output_dir)
-    extra = {t.with_suffix(".tasks.json"): a for t, a in targets.items()} if label_studio else {}
-    existing = [str(t) for t in [*targets, *extra] if t.exists()]
-    if existing:
-        raise FileExistsError(
-            f"refusing to overwrite existing annotation files: {', '.join(existing)}; "
-            "choose another --output folder or move them away first"
-        )
-    table = table or default_table()
-    drafts = {}
-    for target, article in targets.items():
-        try:
-            if labeler is None:
-                lines, probabilities = preannotate_article(article, table), None
-            else:
-                lines, probabilities = model_preannotate_article(article, labeler)
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            raise ValueError(
-                f"{article}: cannot be drafted ({reason}); nothing was written: "
-                "fix the article or leave it out, and rerun"
-            ) from error
-        drafts[target] = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-        if label_studio:
-            origin = (
-                "quotestance rule baseline"
-                if labeler is None
-                else f"quotestance model {labeler.config.name_or_path}"
-            )
-            tasks = to_tasks(lines, kind="predictions", model_version=origin, probabilities=probabilities)
-            drafts[target.with_suffix(".tasks.json")] = json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"
-    write_new_files(drafts, output_dir)
-    return list(targets)
-
-
-def model_preannotate_article(path: Path, labeler) -> tuple[list[dict], list[dict]]:
-    """An article drafted by a trained model: gold-format lines and, per line, the
-    probabilities of quote_type and stance (for Label Studio scores)."""
-    article = read_article(path)
-    results = labeler.label_article(article.text, doc_id=article.doc_id)
-    lines, probabilities = [], []
-    for result in results:
-        attributed = result["quote_type"] != "none"
-        lines.append(
-            {
-                "doc_id": article.doc_id,
-                "sent_index": result["sent_index"],
-                "text": result["text"],
-                "is_caption": result["is_caption"],
-                "quote_type": result["quote_type"],
-                "source": result["source"] if attributed else [],
-                "cue": result["cue"] if attributed else [],
-                "content": result["content"] if attributed else [],
-                "source_resolved": result["source_resolved"] if attributed else None,
-                "source_actor": result["source_actor"] if attributed else "NONE",
-                "anonymous": bool(result["anonymous"]) if attributed else False,
-                "stance": result["stance"],
-                "stance_target": result.get("stance_target") if result["stance"] != "neutral" else None,
-            }
-        )
-        probabilities.append(
-            {task: result[f"{task}_probs"] for task in ("quote_type", "stance") if f"{task}_probs" in result}
-        )
-    return lines, probabilities
-
-
-def _draft_targets(paths: Iterable[Path], output_dir: Path) -> dict[Path, Path]:
-    """Output file -> article, refusing missing inputs and two articles with one name."""
-    targets: dict[Path, Path] = {}
-    for path in map(Path, paths):
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such article or folder")
-        articles = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        if not articles:
-            raise FileNotFoundError(f"{path}: a folder with no *.txt articles")
-        for article in articles:
-            target = output_dir / f"{article.stem}.jsonl"
-            if target in targets:
-                raise ValueError(
-                    f"{targets[target]} and {article} would both be drafted to {target}; "
-                    "rename one, or draft them into separate --output folders"
-                )
-            targets[target] = article
-    return targets

@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import torch
 from safetensors import SafetensorError, safe_open
+from transformers import AutoTokenizer
 
 from .errors import QuotestanceError
 from .model import MODEL_TYPE, QuoteStanceConfig, QuoteStanceModel
@@ -84,9 +86,6 @@ def load_checkpoint(path: str | Path):
     Example:
         >>> model, tokenizer = load_checkpoint("models/seed")  # doctest: +SKIP
     """
-    import torch
-    from transformers import AutoTokenizer
-
     path = check_checkpoint(path)
     config_path, weights_path = path / "config.json", path / "model.safetensors"
     try:
@@ -105,7 +104,7 @@ def load_checkpoint(path: str | Path):
     expected = {name: tuple(tensor.shape) for name, tensor in model.state_dict().items()}
     try:
         with safe_open(str(weights_path), framework="pt") as weights:
-            found = {name: tuple(weights.get_slice(name).get_shape()) for name in weights.keys()}
+            found = {name: tuple(weights.get_slice(name).get_shape()) for name in weights.keys()}  # noqa: SIM118 (safe_open is not a dict)
             problems = _differences(expected, found)
             if problems:
                 raise CheckpointError(

@@ -18,9 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
+from transformers import AutoConfig
 
+from .encoders import TINY_RANDOM, resolve_encoder_path, tiny_encoder_config
 from .errors import QuotestanceError
-from .labels import ALL_TASKS
+from .sources import SOURCES
+from .tasks import task_names
 
 
 class ConfigError(QuotestanceError, ValueError):
@@ -31,70 +34,99 @@ class ConfigError(QuotestanceError, ValueError):
 PACKAGED_ENCODER = "packaged:all-MiniLM-L6-v2"
 
 
+def option(default, help: str, **kwargs):
+    """A config field with the help text that `--help` and docs/data.md show."""
+    if callable(default):
+        return field(default_factory=default, metadata={"help": help}, **kwargs)
+    return field(default=default, metadata={"help": help}, **kwargs)
+
+
 @dataclass
 class DataConfig:
-    corpora_dir: str = "../shared/corpora"  # the public corpora; relative to the project root
-    raw_dir: str = "data/raw"  # the seed articles (immutable)
-    annotations_dir: str = "data/annotations"  # gold labels of the seed articles
-    processed_dir: str = "data/processed/seed"  # where build_dataset.py saves the DatasetDict
-    cache_dir: str = "data/cache"  # converted corpora, keyed by their files' sizes and dates
-    sources: list[str] = field(default_factory=lambda: ["seed"])
-    # Sampling weight per source for the training split: 0.5 keeps half of it, 2.0 repeats it.
-    source_weights: dict[str, float] = field(default_factory=dict)
-    num_folds: int = 5  # k-fold cross-validation over the seed's sentences
-    fold_seed: int = 13
-    max_train_samples: int | None = None  # debugging knobs, as in the transformers examples
-    max_eval_samples: int | None = None
-    # "train": the seed is trained on with k-fold CV over `fold`; "test": held out whole,
-    # since a new Reuters article is what the unseen evaluation data looks like.
-    seed_split: str = "train"
-    # Share of PLV's and cameo_class's train carved out as validation (by a hash of the text).
-    validation_fraction: float = 0.1
-    # The double-annotated Reuters gold set (docs/reuters-annotation.md): stored without
-    # text, read from corpora_dir/isot_reuters; split by article with this seed.
-    reuters_gold_dir: str = "data/annotations/reuters/gold"
-    reuters_split_seed: int = 13
-    polnear_max_articles: int | None = None  # first N articles of each PolNeAR folder (quick builds)
-    # Also save isot_reuters sentences, unlabelled, as <processed_dir>/unlabelled (never trained on).
-    save_unlabelled_pool: bool = False
-    unlabelled_max_articles: int | None = None  # first N articles per isot category
+    """`data:` what the dataset is built from and how it is split (quotestance.dataset)."""
+
+    corpora_dir: str = option(
+        "../shared/corpora", "the public corpora, read in place; relative to the project root"
+    )
+    raw_dir: str = option("data/raw", "the seed articles (immutable)")
+    annotations_dir: str = option("data/annotations", "gold labels of the seed articles")
+    processed_dir: str = option("data/processed/seed", "where build_dataset.py saves the DatasetDict")
+    cache_dir: str = option("data/cache", "converted corpora, keyed by their files' sizes and dates")
+    sources: list[str] = option(
+        lambda: ["seed"], "corpora to build from: names of the source registry (quotestance.sources)"
+    )
+    source_weights: dict[str, float] = option(
+        dict, "sampling weight per source for the train split: 0.5 keeps half of it, 2.0 repeats it"
+    )
+    num_folds: int = option(5, "k of the k-fold cross-validation over the seed article's sentences")
+    fold_shuffle_seed: int = option(
+        13, "random seed of the shuffle that gives the seed's sentences their folds"
+    )
+    max_train_samples: int | None = option(None, "keep the first N train rows (debugging)")
+    max_eval_samples: int | None = option(None, "keep the first N validation and test rows (debugging)")
+    # A new Reuters article is what the unseen evaluation data looks like, hence "test"
+    # in configs/full.yaml; "train" drives the seed-only cross-validation.
+    seed_article_split: str = option(
+        "train", "train (k-fold cross-validation over `fold`) or test (the seed article held out whole)"
+    )
+    validation_fraction: float = option(
+        0.1, "share of PLV's and cameo_class's train moved to validation, chosen by a hash of the text"
+    )
+    reuters_gold_dir: str = option(
+        "data/annotations/reuters/gold",
+        "the double-annotated Reuters gold labels (docs/reuters-annotation.md); text read from corpora_dir",
+    )
+    reuters_split_seed: int = option(13, "random seed of the Reuters split by article (70/10/20)")
+    polnear_max_articles: int | None = option(None, "first N articles of each PolNeAR folder (quick builds)")
+    save_unlabelled_pool: bool = option(
+        False,
+        "also save isot_reuters sentences, unlabelled, as <processed_dir>/unlabelled (never trained on)",
+    )
+    unlabelled_max_articles: int | None = option(None, "first N articles per isot category in the pool")
 
     def __post_init__(self):
-        known = {"seed", "reuters", "polnear", "plv", "cameo"}
-        unknown = set(self.sources) - known
+        unknown = set(self.sources) - set(SOURCES)
         if unknown:
-            raise ConfigError(f"data.sources: unknown {sorted(unknown)}; valid: {sorted(known)}")
-        if self.num_folds < 2:
-            raise ConfigError(f"data.num_folds must be at least 2, got {self.num_folds}")
-        if self.seed_split not in {"train", "test"}:
-            raise ConfigError(f"data.seed_split must be train or test, got {self.seed_split!r}")
-        if not 0.0 <= self.validation_fraction < 1.0:
-            raise ConfigError(f"data.validation_fraction must be in [0, 1), got {self.validation_fraction}")
+            raise ConfigError(
+                f"data.sources: unknown {sorted(unknown)}; valid: {sorted(SOURCES)} "
+                "(register a new one with quotestance.sources.register_source)"
+            )
+        if self.seed_article_split not in {"train", "test"}:
+            raise ConfigError(
+                f"data.seed_article_split must be train or test, got {self.seed_article_split!r}"
+            )
         stray = set(self.source_weights) - set(self.sources)
         if stray:
             raise ConfigError(f"data.source_weights names sources not in data.sources: {sorted(stray)}")
-        negative = {name: w for name, w in self.source_weights.items() if w < 0}
-        if negative:
-            raise ConfigError(f"data.source_weights must be 0 or more, got {negative}")
 
 
 @dataclass
 class ModelConfig:
-    # A local directory, a hub id, PACKAGED_ENCODER, or "tiny-random" (a small randomly
-    # initialised BERT built offline with the packaged tokenizer, for tests).
-    encoder: str = PACKAGED_ENCODER
-    tasks: list[str] = field(default_factory=lambda: ["quote_type", "stance", "spans"])
-    task_weights: dict[str, float] = field(default_factory=dict)  # default 1.0 each
-    use_context: bool = True  # feed the previous sentence as the second segment of a pair
-    max_length: int = 128  # tokens for sentence + context; context is truncated first
-    classifier_dropout: float = 0.1
+    """`model:` the encoder and the tasks it is trained on (quotestance.model)."""
+
+    encoder: str = option(
+        PACKAGED_ENCODER,
+        "a local directory, a hub id, packaged:all-MiniLM-L6-v2, or tiny-random "
+        "(a small random BERT built offline, for tests)",
+    )
+    tasks: list[str] = option(
+        lambda: ["quote_type", "stance", "spans"],
+        "heads to train: names of the task registry (quotestance.tasks)",
+    )
+    task_weights: dict[str, float] = option(dict, "loss weight per task, 1.0 where not given")
+    use_context: bool = option(True, "feed the previous sentence as the second segment of a pair")
+    max_length: int = option(128, "tokens for sentence + context; the context is truncated first")
+    classifier_dropout: float = option(0.1, "dropout before every head")
 
     def __post_init__(self):
-        unknown = set(self.tasks) - set(ALL_TASKS)
+        unknown = set(self.tasks) - set(task_names())
         if unknown:
-            raise ConfigError(f"model.tasks: unknown {sorted(unknown)}; valid: {list(ALL_TASKS)}")
+            raise ConfigError(
+                f"model.tasks: unknown {sorted(unknown)}; valid: {list(task_names())} "
+                "(register a new one with quotestance.tasks.register_task)"
+            )
         # One order everywhere (heads, logits, label columns), whatever order the YAML used.
-        self.tasks = [task for task in ALL_TASKS if task in self.tasks]
+        self.tasks = [task for task in task_names() if task in self.tasks]
         stray = set(self.task_weights) - set(self.tasks)
         if stray:
             raise ConfigError(f"model.task_weights names tasks not in model.tasks: {sorted(stray)}")
@@ -102,26 +134,28 @@ class ModelConfig:
 
 @dataclass
 class TrainConfig:
-    output_dir: str = "models"
-    run_name: str = "seed"  # the checkpoint goes to <output_dir>/<run_name>
-    seed: int = 42
-    num_train_epochs: float = 10.0
-    max_steps: int = -1  # overrides epochs when positive
-    learning_rate: float = 5e-5
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    per_device_train_batch_size: int = 16
-    per_device_eval_batch_size: int = 64
-    group_by_length: bool = True
-    mixed_precision: str = "auto"  # auto (bf16/fp16 on GPU, fp32 on CPU) | no | fp16 | bf16
-    metric_for_best_model: str = "quote_type_macro_f1"
-    eval_strategy: str = "epoch"  # epoch | steps | no
-    eval_steps: int = 500
-    logging_steps: int = 10
-    cross_validate: bool = False  # k-fold out-of-fold metrics before the final fit (seed)
-    resume: bool = False  # continue from the last checkpoint of this run
-    dataloader_num_workers: int = 0
-    bootstrap_samples: int = 1000  # for the confidence intervals of the reports
+    """`train:` the run: optimisation, evaluation and where the checkpoint goes (quotestance.training)."""
+
+    output_dir: str = option("models", "parent folder of the run folders")
+    run_name: str = option("seed", "the checkpoint goes to <output_dir>/<run_name>")
+    seed: int = option(42, "random seed of the heads' initialisation, dropout and data order")
+    num_train_epochs: float = option(10.0, "epochs (train.max_steps, when positive, overrides it)")
+    max_steps: int = option(-1, "overrides epochs when positive")
+    learning_rate: float = option(5e-5, "peak learning rate of AdamW (linear schedule)")
+    weight_decay: float = option(0.01, "AdamW weight decay")
+    warmup_ratio: float = option(0.1, "share of all steps spent warming the learning rate up")
+    per_device_train_batch_size: int = option(16, "sentences per training step per device")
+    per_device_eval_batch_size: int = option(64, "sentences per evaluation batch per device")
+    group_by_length: bool = option(True, "batch sentences of similar length (less padding)")
+    mixed_precision: str = option("auto", "auto (bf16/fp16 on GPU, fp32 on CPU) | no | fp16 | bf16")
+    metric_for_best_model: str = option("quote_type_macro_f1", "validation metric that picks the best epoch")
+    eval_strategy: str = option("epoch", "epoch | steps | no")
+    eval_steps: int = option(500, "steps between evaluations when eval_strategy is steps")
+    logging_steps: int = option(10, "steps between loss logs")
+    cross_validate: bool = option(False, "k-fold out-of-fold metrics before the final fit (the seed)")
+    resume: bool = option(False, "continue from the last checkpoint of this run")
+    dataloader_num_workers: int = option(0, "DataLoader worker processes")
+    bootstrap_samples: int = option(1000, "bootstrap resamples for the reports' confidence intervals")
 
     def __post_init__(self):
         if self.mixed_precision not in {"auto", "no", "fp16", "bf16"}:
@@ -146,7 +180,28 @@ SECTION_CLASSES = {"data": DataConfig, "model": ModelConfig, "train": TrainConfi
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> Config:
-    """Config from a YAML file (and its `base:` chain), then `--section.key=value` overrides."""
+    """Load a run configuration: a YAML file (and its `base:` chain), then overrides.
+
+    Every key is checked against the dataclasses (unknown or renamed keys, wrong types),
+    every value against `RANGES`, the sources and tasks against their registries, and
+    `model.max_length` against the encoder's position limit, before any work starts.
+
+    Args:
+        path: a YAML file with sections `data`, `model`, `train` (and optionally `base`),
+            or None for the defaults.
+        overrides: `--section.key=value` strings, applied after the file; values are YAML.
+
+    Returns:
+        Config: `.data`, `.model`, `.train`; `to_dict()` for saving with a checkpoint.
+
+    Raises:
+        ConfigError: one line naming the file or override, the key, the value and the fix.
+
+    Example:
+        >>> config = load_config("configs/seed.yaml", ["--train.learning_rate=3e-5"])
+        >>> config.train.learning_rate, config.model.tasks
+        (3e-05, ['quote_type', 'stance', 'spans'])
+    """
     values: dict[str, dict] = {name: {} for name in SECTION_CLASSES}
     origin: dict[str, str] = {}
     if path is not None:
@@ -211,7 +266,9 @@ RANGES: dict[str, tuple[typing.Callable[[object], bool], str]] = {
     "model.classifier_dropout": (lambda v: 0 <= v < 1, "in [0, 1)"),
     "model.task_weights": (lambda v: all(w >= 0 for w in v.values()), "0 or more for each task"),
     "data.num_folds": (lambda v: v >= 2, "at least 2"),
-    "data.fold_seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
+    "data.fold_shuffle_seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
+    "data.validation_fraction": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "data.source_weights": (lambda v: all(w >= 0 for w in v.values()), "0 or more for each source"),
     "data.reuters_split_seed": (lambda v: 0 <= v < 2**32, "in [0, 2**32)"),
     "data.max_train_samples": (lambda v: v is None or v > 0, "null or at least 1"),
     "data.max_eval_samples": (lambda v: v is None or v > 0, "null or at least 1"),
@@ -230,12 +287,8 @@ def _check_ranges(section: str, values: dict, where: typing.Callable[[str], str]
 
 def encoder_position_limit(encoder: str) -> int:
     """The longest input, in tokens, that the encoder's position embeddings allow."""
-    from .encoders import TINY_RANDOM, resolve_encoder_path, tiny_encoder_config
-
     if encoder == TINY_RANDOM:
         return tiny_encoder_config(1).max_position_embeddings
-    from transformers import AutoConfig
-
     try:
         settings = AutoConfig.from_pretrained(resolve_encoder_path(encoder))
     except (OSError, ValueError) as error:
@@ -256,7 +309,13 @@ def _check_max_length(config: Config, where: str) -> None:
 
 
 def config_from_dict(values: dict) -> Config:
-    """Rebuild a Config saved with `Config.to_dict` (e.g. from a checkpoint's run_info)."""
+    """Rebuild a Config saved with `Config.to_dict` (e.g. from a checkpoint's run_info);
+    keys of RENAMED_KEYS, saved by older versions, are read under their new names."""
+    values = {section: dict(entries) for section, entries in values.items()}
+    for old, new in RENAMED_KEYS.items():
+        (old_section, old_key), (new_section, new_key) = old.split("."), new.split(".")
+        if old_key in values.get(old_section, {}):
+            values[new_section][new_key] = values[old_section].pop(old_key)
     overrides = [
         f"--{s}.{k}={yaml.safe_dump(v, default_flow_style=True).strip()}"
         for s, section in values.items()
@@ -309,9 +368,21 @@ def _parse_override(text: str) -> tuple[str, str, object]:
     return section, key, value
 
 
+# Keys renamed because they misled: "seed" is the seed article in `seed_split`, a random
+# seed in `fold_seed`. An old key is an error that names the new one (no silent alias),
+# except in the config of an older checkpoint (`config_from_dict`), which is translated.
+RENAMED_KEYS = {
+    "data.seed_split": "data.seed_article_split",
+    "data.fold_seed": "data.fold_shuffle_seed",
+}
+
+
 def _check_key(section: str, key: str, where: str) -> None:
     if section not in SECTION_CLASSES:
         raise ConfigError(f"{where}: unknown section {section!r}; valid: {', '.join(SECTION_CLASSES)}")
+    renamed = RENAMED_KEYS.get(f"{section}.{key}")
+    if renamed is not None:
+        raise ConfigError(f"{where}: {section}.{key} was renamed {renamed}; use {renamed} instead")
     valid = [f.name for f in dataclasses.fields(SECTION_CLASSES[section])]
     if key not in valid:
         raise ConfigError(f"{where}: unknown key {section}.{key}; valid keys: {', '.join(valid)}")
@@ -352,3 +423,20 @@ def _coerce(value, hint, key: str, where: str):
             f"{where}: {key} must be of type {hint.__name__}, got {type(value).__name__} {value!r}"
         )
     return value
+
+
+SECTION_DOC_PREFIX = re.compile(r"^`\w+:`\s*")
+
+
+def describe_fields() -> str:
+    """Every config key with its type, default and help: the epilog of scripts' --help."""
+    lines = ["config keys (in the YAML's sections, or as --section.key=value overrides):"]
+    for section, cls in SECTION_CLASSES.items():
+        lines.append(f"  {section}: {SECTION_DOC_PREFIX.sub('', cls.__doc__)}")
+        hints = typing.get_type_hints(cls)
+        for item in dataclasses.fields(cls):
+            default = item.default if item.default is not dataclasses.MISSING else item.default_factory()
+            hint = hints[item.name]
+            kind = hint.__name__ if isinstance(hint, type) else str(hint)
+            lines.append(f"    {section}.{item.name} ({kind}, default {default!r}): {item.metadata['help']}")
+    return "\n".join(lines)

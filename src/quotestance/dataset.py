@@ -3,13 +3,13 @@
     data, stats = build_dataset(load_config("configs/full.yaml"))
 
 Steps, in order, each deterministic:
-1. Records per source in `data.sources`: seed (`annotations.seed_records`),
-   polnear (cached conversion), plv, cameo (`corpora.stance`).
-2. Splits. Seed: all `train` with a k-fold `fold` (data.num_folds, data.fold_seed)
-   when data.seed_split is "train"; all `test` when it is "test". PolNeAR keeps its
-   folders (dev is `validation`). PLV and cameo_class keep their train / test files,
-   and `data.validation_fraction` of their train, chosen by a hash of the normalised
-   text, becomes `validation`.
+1. Records per source in `data.sources`, each from its loader in the source registry
+   (`sources.py`), which also assigns its splits. Seed: all `train` with a k-fold
+   `fold` (data.num_folds, data.fold_shuffle_seed) when data.seed_article_split is
+   "train"; all `test` when it is "test". Reuters: whole articles by a seeded hash.
+   PolNeAR keeps its folders (dev is `validation`). PLV and cameo_class keep their
+   train / test files, and `data.validation_fraction` of their train, chosen by a
+   hash of the normalised text, becomes `validation` (`splits.py`).
 3. Records with nothing to learn are dropped from every split: a corpus record
    with no label at all (every label field None, `spans_labelled` False; e.g. a
    PLV REQUEST row the keyword rule cannot map). Counted per corpus and split as
@@ -17,7 +17,7 @@ Steps, in order, each deterministic:
 4. Leakage control on normalised text (`normalise_text`): a validation sentence
    that is in any test split is removed; a train sentence that is in any test or
    validation split is removed; duplicates left inside train are collapsed to the
-   copy of the first source in SOURCE_PRIORITY. Every removal is counted per
+   copy of the source with the lowest registry priority. Every removal is counted per
    pair (removed from, because of), and collapsed copies whose labels disagree
    are counted per field.
 5. `data.source_weights` on train only: 0.5 keeps a hash-chosen half of that
@@ -29,111 +29,41 @@ project root.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import random
-import re
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datasets import Dataset, DatasetDict
 
 from .atomic import staged_directory
-from .config import Config
 from .corpora.isot import CATEGORIES, isot_records
-from .corpora.polnear import cached_polnear_records
-from .corpora.stance import cameo_records, plv_records
-from .schema import FEATURES, LABEL_FIELDS
+from .schema import FEATURES, LABEL_FIELDS, SentenceRecord
+from .sources import get_source, load_source, priority
+from .splits import normalise_text, unit_hash
+
+if TYPE_CHECKING:  # only for annotations: the config module reads the encoder's settings
+    from .config import Config
 
 SPLITS = ("train", "validation", "test")
-# Of several training copies of one sentence, the one from the earliest source here is
-# kept: the seed is hand-checked for this project's scheme, PolNeAR is the only other
-# source with spans, and PLV's quad classes come with a marked source and target.
-SOURCE_PRIORITY = ("seed", "reuters", "polnear", "plv", "cameo")
 # Fields whose disagreement between collapsed copies counts as a label conflict.
 CONFLICT_FIELDS = LABEL_FIELDS
 SPAN_LIST_FIELDS = ("source_spans", "cue_spans", "content_spans")
 
-QUOTE_MARKS = str.maketrans({q: '"' for q in "“”„‟«»″"} | {q: "'" for q in "‘’‚‛′ʼ`´"})
-# PLV writes some double quotation marks LaTeX-style: ``new damage''.
-LATEX_QUOTES = re.compile(r"``|''")
-EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
-WHITESPACE = re.compile(r"\s+")
 
-
-def normalise_text(text: str) -> str:
-    """The form two sentences must share to count as duplicates.
-
-    NFKC (full-width forms, non-breaking spaces), casefold, one kind of double and
-    single quotation mark, whitespace collapsed, punctuation at both ends stripped
-    (so `said.` and `said.”` match).
-    """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = LATEX_QUOTES.sub('"', text).translate(QUOTE_MARKS)
-    text = WHITESPACE.sub(" ", text).strip()
-    return EDGE_PUNCTUATION.sub("", text)
-
-
-def _unit_hash(text: str) -> float:
-    """A number in [0, 1) fixed by the text, for deterministic sampling."""
-    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:15], 16) / 16**15
-
-
-def assign_seed_splits(records: list[dict], split: str, num_folds: int, fold_seed: int) -> None:
-    """Put every seed record in `split`; in train, give each a fold by a seeded shuffle."""
-    order = sorted(range(len(records)), key=lambda i: records[i]["id"])
-    random.Random(fold_seed).shuffle(order)
-    for position, index in enumerate(order):
-        records[index]["split"] = split
-        records[index]["fold"] = position % num_folds if split == "train" else -1
-
-
-def carve_validation(records: list[dict], fraction: float) -> int:
-    """Move the hash-chosen `fraction` of train records to validation; return how many."""
-    moved = 0
-    for record in records:
-        if record["split"] == "train" and _unit_hash(normalise_text(record["text"])) < fraction:
-            record["split"] = "validation"
-            moved += 1
-    return moved
-
-
-def load_sources(config: Config) -> tuple[dict[str, list[dict]], dict]:
-    """Records of each source in config.data.sources, with splits assigned, and stats."""
-    data = config.data
-    records: dict[str, list[dict]] = {}
+def load_sources(config: Config) -> tuple[dict[str, list[SentenceRecord]], dict]:
+    """Records of each source in config.data.sources (the source registry's loaders,
+    splits assigned), and each source's stats."""
+    records: dict[str, list[SentenceRecord]] = {}
     stats: dict = {}
-    for source in data.sources:
-        started = time.perf_counter()
-        if source == "seed":
-            from .annotations import seed_records
-
-            records[source] = seed_records(Path(data.raw_dir), Path(data.annotations_dir))
-            assign_seed_splits(records[source], data.seed_split, data.num_folds, data.fold_seed)
-            stats[source] = {}
-        elif source == "reuters":
-            from .corpora.reuters import reuters_records
-
-            records[source], stats[source] = reuters_records(
-                data.corpora_dir, data.reuters_gold_dir, data.reuters_split_seed
-            )
-            stats[source]["agreement"] = gold_agreement(Path(data.reuters_gold_dir).parent)
-        elif source == "polnear":
-            records[source], stats[source] = cached_polnear_records(
-                data.corpora_dir, data.cache_dir, data.polnear_max_articles
-            )
-        else:
-            convert = plv_records if source == "plv" else cameo_records
-            records[source], stats[source] = convert(data.corpora_dir)
-            stats[source]["validation_carved"] = carve_validation(records[source], data.validation_fraction)
-        stats[source]["seconds"] = round(time.perf_counter() - started, 2)
+    for source in config.data.sources:
+        records[source], stats[source] = load_source(source, config.data)
     return records, stats
 
 
-def drop_unlabelled(records: list[dict]) -> tuple[list[dict], Counter]:
+def drop_unlabelled(records: list[SentenceRecord]) -> tuple[list[SentenceRecord], Counter]:
     """Records that carry some label, and how many were dropped per (corpus, split).
 
     A record with no label is masked out of every task's loss and every metric, so it
@@ -156,10 +86,9 @@ def drop_unlabelled(records: list[dict]) -> tuple[list[dict], Counter]:
     return kept, dropped
 
 
-def deduplicate(records: list[dict]) -> tuple[list[dict], dict]:
+def deduplicate(records: list[SentenceRecord]) -> tuple[list[SentenceRecord], dict]:
     """Remove leakage and collapse train duplicates (module docstring, step 4)."""
-    priority = {source: rank for rank, source in enumerate(SOURCE_PRIORITY)}
-    records = sorted(records, key=lambda r: (priority.get(r["corpus"], len(priority)), r["id"]))
+    records = sorted(records, key=lambda r: (priority(r["corpus"]), r["id"]))
     holders: dict[str, dict[str, str]] = {"test": {}, "validation": {}}
     keys = [normalise_text(record["text"]) for record in records]
     for record, key in zip(records, keys):
@@ -195,18 +124,37 @@ def deduplicate(records: list[dict]) -> tuple[list[dict], dict]:
     return kept, stats
 
 
-def apply_source_weights(records: list[dict], weights: dict[str, float]) -> list[dict]:
+def apply_source_weights(records: list[SentenceRecord], weights: dict[str, float]) -> list[SentenceRecord]:
     """Train records repeated or thinned per source (module docstring, step 5)."""
     weighted = []
     for record in records:
         weight = weights.get(record["corpus"], 1.0) if record["split"] == "train" else 1.0
-        copies = math.floor(weight) + (_unit_hash(record["id"]) < weight - math.floor(weight))
+        copies = math.floor(weight) + (unit_hash(record["id"]) < weight - math.floor(weight))
         weighted.extend([record] * copies)
     return weighted
 
 
 def build_dataset(config: Config) -> tuple[DatasetDict, dict]:
-    """The DatasetDict of config.data (train, validation, test) and the stats for its card."""
+    """Build the sentence dataset of `config.data` (the module docstring gives the steps).
+
+    Args:
+        config: a loaded Config; only `config.data` is read. Relative paths are relative
+            to the working directory.
+
+    Returns:
+        (dataset, stats): a DatasetDict with `train`, `validation`, `test`, each row a
+        SentenceRecord (schema.FEATURES), train repeated per data.source_weights; and the
+        stats that `dataset_card` renders (per source and split: sentences, labels,
+        drops, deduplication, conversion details).
+
+    Raises:
+        CorpusMissingError, CorpusFormatError, DataProblems: a corpus or annotation file
+            that is missing or does not parse, named with its line and the fix.
+
+    Example:
+        >>> data, stats = build_dataset(load_config("configs/full.yaml"))
+        >>> data["test"].num_rows, sorted(set(data["test"]["corpus"]))
+    """
     started = time.perf_counter()
     by_source, source_stats = load_sources(config)
     all_records = [record for source in config.data.sources for record in by_source[source]]
@@ -346,8 +294,10 @@ def dataset_card(config: Config, stats: dict) -> str:
         "```",
         "",
     ]
-    if "reuters" in stats["conversion"]:
-        lines += _reuters_card(stats["conversion"]["reuters"])
+    for source in stats["sources"]:
+        card = get_source(source).card
+        if card is not None:
+            lines += card(stats["conversion"][source])
     if "unlabelled" in stats:
         lines += [
             "## Unlabelled pool",
@@ -358,51 +308,6 @@ def dataset_card(config: Config, stats: dict) -> str:
             "",
         ]
     return "\n".join(lines)
-
-
-def gold_agreement(annotations_dir: Path) -> dict:
-    """Cohen's kappa per field before adjudication, over articles with both annotations,
-    and the number of adjudicated decisions."""
-    from .gold_rounds import agreement, double_annotations
-
-    pairs = double_annotations(annotations_dir)
-    log = annotations_dir / "adjudication.jsonl"
-    decisions = sum(1 for line in log.read_text(encoding="utf-8").split("\n") if line) if log.exists() else 0
-    return {"articles": len(pairs), **agreement(pairs), "adjudicated_decisions": decisions}
-
-
-def _reuters_card(stats: dict) -> list[str]:
-    agreement = stats["agreement"]
-    lines = [
-        "## Reuters gold set: agreement before adjudication",
-        "",
-        f"{agreement['articles']} articles ({agreement['sentences']} sentences), each annotated twice "
-        "independently against docs/annotation-guidelines.md; every disagreement settled by a third "
-        f"reading ({agreement['adjudicated_decisions']} decisions, logged in adjudication.jsonl). "
-        f"Articles per split: {stats['articles_per_split']}; fields left unset by the adjudicator: "
-        f"{stats['masked_fields']}.",
-        "",
-        "| field | Cohen's kappa | raw agreement |",
-        "|---|---:|---:|",
-    ]
-    for field, value in agreement.items():
-        if isinstance(value, dict):
-            kappa = value.get("kappa")
-            lines.append(
-                f"| {field} | {'' if kappa is None else f'{kappa:.3f}'} | {value['agreement']:.3f} |"
-            )
-    lines += [
-        "",
-        "Spans and source_resolved are compared exactly (every offset, the same name string), "
-        "so their agreement is a raw rate, not a kappa.",
-        "",
-        "Who annotated: separate AI assistant sessions, one per batch of five articles and role, "
-        "each given only the guidelines, the seed example and its packet (docs/reuters-annotation.md). "
-        "They are instances of one model, so these kappas are likely higher than two human coders "
-        "would reach: read them as agreement between independent readings of the guidelines.",
-        "",
-    ]
-    return lines
 
 
 def _conversion_summary(stats: dict) -> dict:
@@ -416,36 +321,7 @@ def _conversion_summary(stats: dict) -> dict:
 
 
 def _splits_text(config: Config) -> str:
-    data = config.data
-    parts = []
-    if "seed" in data.sources:
-        parts.append(
-            f"- seed: every sentence in `{data.seed_split}`"
-            + (
-                f", with a {data.num_folds}-fold `fold` from a shuffle seeded {data.fold_seed} "
-                "(cross-validation, then a fit on all)."
-                if data.seed_split == "train"
-                else " (held out: a new Reuters article is what unseen data looks like)."
-            )
-        )
-    if "reuters" in data.sources:
-        parts.append(
-            f"- reuters: whole articles, train / validation / test about 70 / 10 / 20 by a hash "
-            f"of (data.reuters_split_seed={data.reuters_split_seed}, doc_id): an article's split "
-            "never changes as rounds add articles. Selection rule and seeds: the "
-            "`selection-round*.json` files beside the gold folder."
-        )
-    if "polnear" in data.sources:
-        limit = f" (first {data.polnear_max_articles} articles of each)" if data.polnear_max_articles else ""
-        parts.append(
-            f"- polnear: PolNeAR's own folders{limit}, train -> train, dev -> validation, test -> test."
-        )
-    for source, files in (("plv", "PLV_train / PLV_test"), ("cameo", "train.tsv / test.tsv")):
-        if source in data.sources:
-            parts.append(
-                f"- {source}: {files} -> train / test; {data.validation_fraction:.0%} of train, "
-                "chosen by a hash of the normalised text, -> validation."
-            )
+    parts = [get_source(source).splits(config.data) for source in config.data.sources]
     parts.append(
         "- Then rows with no label are dropped, then deduplication (both below), then "
         "`source_weights` on train only."
@@ -475,3 +351,19 @@ def save_dataset(dataset: DatasetDict, stats: dict, config: Config) -> Path:
         (staging / "README.md").write_text(dataset_card(config, stats), encoding="utf-8")
         (staging / "stats.json").write_text(json.dumps(stats, indent=1), encoding="utf-8")
     return final
+
+
+def gold_split(config: Config, split: str) -> list[SentenceRecord]:
+    """Gold records of a split, built from the config's sources as training builds them
+    (converted corpora are cached), so a report never reads a stale saved dataset.
+    Each record once, however often data.source_weights repeats it."""
+    dataset, _ = build_dataset(config)
+    filled = [name for name, part in dataset.items() if len(part)]
+    if split not in filled:
+        raise ValueError(
+            f"split {split!r} of {config.data.sources} is empty or missing; splits "
+            f"with sentences: {', '.join(filled) or 'none'}; pass one with --split"
+        )
+    # data.source_weights repeat training records; each is scored once.
+    unique = {record["id"]: record for record in dataset[split]}
+    return list(unique.values())

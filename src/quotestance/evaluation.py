@@ -16,7 +16,7 @@ Spans (SOURCE, CUE, CONTENT), over records with `spans_labelled`:
 - overlap: character overlap; precision is the share of predicted characters inside
   a gold span of the same type, recall the share of gold characters predicted.
 
-Attribution: accuracy of source_actor and of source_resolved (as attribution.canonical
+Attribution: accuracy of source_actor and of source_resolved (as speakers.canonical
 names them, case ignored: a leading article, possessives and surrounding punctuation
 do not count) over gold records with an attribution.
 
@@ -35,9 +35,10 @@ import numpy as np
 from seqeval.metrics import classification_report as seqeval_report
 from sklearn.metrics import classification_report, cohen_kappa_score, confusion_matrix
 
-from .attribution import canonical
 from .errors import DataError
-from .labels import SENTENCE_TASKS, SPAN_FIELDS
+from .labels import NO_ACTOR, SPAN_FIELDS
+from .speakers import canonical
+from .tasks import sentence_tasks
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -49,6 +50,29 @@ class PredictionError(DataError, ValueError):
 def evaluate(
     gold_records, predictions, *, bootstrap_samples: int = 1000, seed: int = 0, metadata: dict | None = None
 ) -> dict:
+    """Score predictions against gold records (the module docstring lists the metrics).
+
+    Args:
+        gold_records: N SentenceRecords, e.g. `dataset.gold_split(config, "test")`.
+        predictions: a Prediction for each record's id (others are ignored), e.g. from
+            `Labeler.predict_records` or `baseline.predict_records`.
+        bootstrap_samples: resamples for the 95% intervals of macro-F1 (0: none).
+        seed: random seed of the bootstrap.
+        metadata: copied into the report (model, config, provenance).
+
+    Returns:
+        A JSON-ready dict: `metadata`, `data` (fingerprint, record counts), `tasks`
+        (per sentence task: accuracy, macro_f1 with interval, kappa, per-label scores,
+        confusion matrix), `spans`, `attribution`, and `by_corpus` with the same per corpus.
+
+    Raises:
+        PredictionError: a gold record without a prediction, or a label outside the task's.
+
+    Example:
+        >>> gold = gold_split(load_config("configs/full.yaml"), "test")
+        >>> report = evaluate(gold, Labeler.from_pretrained("models/full").predict_records(gold))
+        >>> report["tasks"]["stance"]["macro_f1"]
+    """
     gold_records = list(gold_records)
     by_id = _predictions_by_id(gold_records, predictions)
     pairs = [(record, by_id[record["id"]]) for record in gold_records]
@@ -70,13 +94,18 @@ def evaluate(
     return report
 
 
+# The record fields of the fingerprint are fixed, whatever tasks are registered: a
+# fingerprint must not change because someone added a task.
+FINGERPRINT_TASKS = ("quote_type", "stance", "event_mode")
+
+
 def fingerprint(gold_records) -> str:
     """A hash of the gold data: ids, texts and labels, in id order."""
     digest = hashlib.sha256()
     keys = (
         "id",
         "text",
-        *SENTENCE_TASKS,
+        *FINGERPRINT_TASKS,
         "spans_labelled",
         *SPAN_FIELDS.values(),
         "source_resolved",
@@ -102,16 +131,17 @@ def _predictions_by_id(gold_records, predictions) -> dict:
 
 def _metrics(pairs, bootstrap_samples: int, seed: int) -> dict:
     tasks = {}
-    for task, labels in SENTENCE_TASKS.items():
-        gold = [r[task] for r, p in pairs if r.get(task) is not None and p.get(task) is not None]
-        if not gold:
+    for task in sentence_tasks():
+        both = [(task.gold_label(r), p.get(task.name)) for r, p in pairs]
+        both = [(g, p) for g, p in both if g is not None and p is not None]
+        if not both:
             continue
-        predicted = [p[task] for r, p in pairs if r.get(task) is not None and p.get(task) is not None]
-        tasks[task] = classification_metrics(gold, predicted, labels, bootstrap_samples, seed)
-        if task == "stance":
-            kept = [(g, p) for g, p in zip(gold, predicted) if g != "neutral"]
+        gold, predicted = [g for g, _ in both], [p for _, p in both]
+        tasks[task.name] = classification_metrics(gold, predicted, task.labels, bootstrap_samples, seed)
+        if "cooperative_vs_conflictual" in task.metrics:
+            kept = [(g, p) for g, p in both if g != "neutral"]
             if kept:
-                tasks[task]["cooperative_vs_conflictual"] = _cooperation_vs_conflict(
+                tasks[task.name]["cooperative_vs_conflictual"] = _cooperation_vs_conflict(
                     [g for g, _ in kept], [p for _, p in kept], bootstrap_samples, seed
                 )
     result = {"tasks": tasks}
@@ -236,7 +266,7 @@ def _prf(matched: int, predicted: int, gold: int) -> dict:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def bio_tags(text: str, spans, span_type: str) -> list[str]:
+def word_bio_tags(text: str, spans, span_type: str) -> list[str]:
     """Word-level BIO tags of one span type; a word belongs to the span it starts in."""
     tags = []
     previous = None
@@ -253,8 +283,8 @@ def bio_tags(text: str, spans, span_type: str) -> list[str]:
 def _token_scores(pairs, span_type, gold_spans, predicted_spans) -> dict:
     if not any(gold_spans) and not any(predicted_spans):
         return {"precision": 0.0, "recall": 0.0, "f1": 0.0}  # seqeval has nothing to average
-    gold_tags = [bio_tags(r["text"], g, span_type) for (r, _), g in zip(pairs, gold_spans)]
-    predicted_tags = [bio_tags(r["text"], p, span_type) for (r, _), p in zip(pairs, predicted_spans)]
+    gold_tags = [word_bio_tags(r["text"], g, span_type) for (r, _), g in zip(pairs, gold_spans)]
+    predicted_tags = [word_bio_tags(r["text"], p, span_type) for (r, _), p in zip(pairs, predicted_spans)]
     scores = seqeval_report(gold_tags, predicted_tags, output_dict=True, zero_division=0)
     row = scores.get(span_type, {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
     return {
@@ -268,7 +298,7 @@ def attribution_metrics(pairs) -> dict:
     """source_actor and source_resolved accuracy over attributed sentences; stance_target
     accuracy (null = no target, a value like any other) over sentences whose source labels
     both stance and source_actor (seed, reuters), since only they label targets."""
-    attributed = [(r, p) for r, p in pairs if r.get("source_actor") not in (None, "NONE")]
+    attributed = [(r, p) for r, p in pairs if r.get("source_actor") not in (None, NO_ACTOR)]
     targeted = [(r, p) for r, p in pairs if r.get("stance") is not None and r.get("source_actor") is not None]
     if not attributed:
         return {}
@@ -290,20 +320,3 @@ def attribution_metrics(pairs) -> dict:
         if targeted
         else None,
     }
-
-
-def load_split(config, split: str) -> list[dict]:
-    """Gold records of a split, built from the config's sources as training builds them
-    (converted corpora are cached), so a report never reads a stale saved dataset."""
-    from .dataset import build_dataset
-
-    dataset, _ = build_dataset(config)
-    filled = [name for name, part in dataset.items() if len(part)]
-    if split not in filled:
-        raise ValueError(
-            f"split {split!r} of {config.data.sources} is empty or missing; splits "
-            f"with sentences: {', '.join(filled) or 'none'}; pass one with --split"
-        )
-    # data.source_weights repeat training records; each is scored once.
-    unique = {record["id"]: record for record in dataset[split]}
-    return list(unique.values())

@@ -9,11 +9,19 @@ import os
 import shutil
 from pathlib import Path
 
+from accelerate import PartialState
 from datasets import Dataset, DatasetDict
 
+from .actors import DEFAULT_TABLE_PATH, ActorTable
 from .config import Config
+from .dataset import build_dataset
 from .errors import OutputError
+from .evaluation import evaluate
+from .inference import Labeler
 from .model import QuoteStanceModel
+from .model_card import model_card
+from .report import write_report
+from .schema import Prediction, SentenceRecord
 from .training import fit
 
 logger = logging.getLogger(__name__)
@@ -51,10 +59,6 @@ def load_data(config: Config) -> DatasetDict:
     """The dataset of the config's sources, built (corpora conversions are cached). Under
     `accelerate launch` the main process builds first and fills the cache; the others
     then read it."""
-    from accelerate import PartialState
-
-    from .dataset import build_dataset
-
     with PartialState().main_process_first():
         data, _ = build_dataset(config)
     return data
@@ -62,13 +66,10 @@ def load_data(config: Config) -> DatasetDict:
 
 def labeler(model: QuoteStanceModel, tokenizer):
     """The inference Labeler around an in-memory model, with the project's actor table."""
-    from .actors import DEFAULT_TABLE_PATH, ActorTable
-    from .inference import Labeler
-
     return Labeler(model, tokenizer, actors=ActorTable.from_yaml(DEFAULT_TABLE_PATH))
 
 
-def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[dict]]:
+def cross_validate(config: Config, records: Dataset) -> tuple[list[SentenceRecord], list[Prediction]]:
     """Out-of-fold predictions: for each fold, a fresh model trained on the other folds
     labels the held-out sentences. Returns (gold records, predictions) in article order."""
     folds = sorted(set(records["fold"]))
@@ -80,8 +81,8 @@ def cross_validate(config: Config, records: Dataset) -> tuple[list[dict], list[d
     predictions: dict[str, dict] = {}
     for fold in folds:
         logger.info("cross-validation: fold %d of %d", fold + 1, len(folds))
-        held_out = records.filter(lambda row: row["fold"] == fold)
-        trained_on = records.filter(lambda row: row["fold"] != fold)
+        held_out = records.filter(lambda row, fold=fold: row["fold"] == fold)
+        trained_on = records.filter(lambda row, fold=fold: row["fold"] != fold)
         model, tokenizer, _ = fit(
             config, trained_on, None, work_dir(config) / f"cv-fold-{fold}", checkpoints=False
         )
@@ -106,8 +107,6 @@ def evaluate_tests(
     labeler, config: Config, data: DatasetDict, out_dir: Path, metadata: dict
 ) -> dict[str, dict]:
     """One report per corpus of the test split, written under out_dir/<corpus>-test/."""
-    from .report import write_split_reports
-
     test = data.get("test")
     if test is None or len(test) == 0:
         return {}
@@ -127,8 +126,6 @@ def evaluate_tests(
 def write_cross_validation_report(
     gold: list[dict], predictions: list[dict], config: Config, out_dir: Path, metadata: dict
 ) -> dict:
-    from .report import write_split_reports
-
     [path] = write_split_reports(
         gold,
         predictions,
@@ -170,8 +167,6 @@ def save_run(
 ) -> None:
     """Checkpoint (safetensors, config with label maps, tokenizer), run_info.json and the
     model card, into `directory` (a staging directory renamed into place by the caller)."""
-    from .model_card import model_card
-
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)
     (directory / "run_info.json").write_text(json.dumps(info, indent=2, default=str) + "\n", encoding="utf-8")
@@ -180,3 +175,30 @@ def save_run(
 
 def remove_work_dir(config: Config) -> None:
     shutil.rmtree(work_dir(config), ignore_errors=True)
+
+
+def write_split_reports(
+    gold: list[SentenceRecord],
+    predictions: list[Prediction],
+    out_root,
+    split: str,
+    metadata: dict,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> list[Path]:
+    """Evaluate the predictions per corpus of the split and write one report each, into
+    <out_root>/<corpus>-<split>/ (report.json, report.md, figures, errors.jsonl)."""
+    by_id = {p["id"]: p for p in predictions}
+    written = []
+    for corpus in sorted({r["corpus"] for r in gold}):
+        part = [r for r in gold if r["corpus"] == corpus]
+        part_predictions = [by_id[r["id"]] for r in part if r["id"] in by_id]
+        report = evaluate(
+            part,
+            part_predictions,
+            bootstrap_samples=bootstrap_samples,
+            seed=seed,
+            metadata={**metadata, "split": f"{corpus}-{split}"},
+        )
+        written.append(write_report(report, part_predictions, part, Path(out_root) / f"{corpus}-{split}"))
+    return written

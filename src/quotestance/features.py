@@ -7,9 +7,13 @@ dataset: the same dataset then trains any encoder.
 
 from __future__ import annotations
 
-from .labels import IGNORE_INDEX, SENTENCE_TASKS, SPAN_FIELDS, SPAN_TASK, label_maps
+from .labels import IGNORE_INDEX, SPAN_FIELDS, label_maps
+from .tasks import TOKEN, get_task
 
-LABEL_COLUMNS = {task: f"{task}_labels" for task in (*SENTENCE_TASKS, SPAN_TASK)}
+
+def label_column(task: str) -> str:
+    """The dataset column, and the model's keyword argument, of a task's label ids."""
+    return f"{task}_labels"
 
 
 def tokenize(
@@ -53,7 +57,7 @@ def fit_contexts(tokenizer, texts: list[str], contexts: list[str], max_length: i
     return fitted
 
 
-def bio_tags(
+def token_bio_tags(
     offsets: list[tuple[int, int]],
     sequence_ids: list[int | None],
     spans_by_type: dict[str, list[dict]],
@@ -90,16 +94,18 @@ def encode_batch(
     """`datasets.map(batched=True)` function: tokens plus one label column per task."""
     contexts = batch["context"] if use_context else None
     encoded = tokenize(tokenizer, batch["text"], contexts, max_length, return_offsets=True)
-    for task, labels in task_labels.items():
+    rows = [{key: values[row] for key, values in batch.items()} for row in range(len(batch["text"]))]
+    for name, labels in task_labels.items():
+        task = get_task(name)
         label2id, _ = label_maps(tuple(labels))
         column = []
-        for row in range(len(batch["text"])):
-            if task == SPAN_TASK:
+        for row, record in enumerate(rows):
+            if task.kind == TOKEN:
                 column.append(_span_labels(batch, row, encoded, label2id))
             else:
-                value = batch[task][row]
+                value = task.gold_label(record)
                 column.append(label2id[value] if value is not None else IGNORE_INDEX)
-        encoded[LABEL_COLUMNS[task]] = column
+        encoded[label_column(name)] = column
     encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
     encoded.pop("offset_mapping")
     return encoded
@@ -110,7 +116,7 @@ def _span_labels(batch, row, encoded, label2id) -> list[int]:
     if not batch["spans_labelled"][row]:
         return [IGNORE_INDEX] * len(sequence_ids)
     spans = {span_type: batch[field][row] for span_type, field in SPAN_FIELDS.items()}
-    return bio_tags(encoded["offset_mapping"][row], sequence_ids, spans, label2id)
+    return token_bio_tags(encoded["offset_mapping"][row], sequence_ids, spans, label2id)
 
 
 # Same-type spans at most this many O tokens apart are one span: the tagger tends to

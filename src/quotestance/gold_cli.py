@@ -10,6 +10,7 @@ from pathlib import Path
 from .actors import default_table
 from .annotations import json_lines, label_problems
 from .atomic import write_new_files
+from .corpora.isot import doc_id_of, read_pool
 from .gold_rounds import (
     LABEL_KEYS,
     SPAN_KEYS,
@@ -23,14 +24,10 @@ from .gold_rounds import (
     resolve_spans,
     stored_lines,
     write_new,
+    write_packets,
 )
-from .selection import (
-    SelectionRule,
-    doc_id_of,
-    read_pool,
-    select_by_rule,
-    selection_record,
-)
+from .inference import Labeler
+from .selection import SelectionRule, candidates, rank_by_uncertainty, select_by_rule, selection_record
 
 GOLD_DIR = Path("data/annotations/reuters")
 CORPORA_DIR = "../shared/corpora"
@@ -73,9 +70,6 @@ def cmd_select(args) -> int:
             "rule", rule, args.seed, chosen, round=args.round, excluded_earlier=len(taken)
         )
     else:
-        from .inference import Labeler
-        from .selection import candidates, rank_by_uncertainty
-
         # Uncertainty over the rule's eligible articles first: the rule keeps rounds on
         # international relations, the model picks what it would learn most from.
         eligible = {c.article_id for c in candidates(rows, default_table(), rule)}
@@ -105,8 +99,6 @@ def write_new_json(path: Path, record: dict) -> None:
 
 
 def cmd_packets(args) -> int:
-    from .gold_rounds import write_packets
-
     articles = list(_round_articles(args).values())
     write_packets(articles, args.out)
     print(f"{args.out}: {len(articles)} packets, {sum(len(a.sentences) for a in articles)} sentences")

@@ -9,35 +9,29 @@ in one forward pass, batches sorted by length), and the sources
 are resolved across the article ("He" after a sentence about Trump is Donald Trump)
 and coded with the user-editable actor table (configs/actors.yaml).
 
-Input files are checked before any of them is labelled, so that a bad file (empty,
-binary, not UTF-8, an HTML page, unreadable) is one clear message and the good files
-are still labelled: see `read_inputs`.
+Reading the command line's files and writing its output is `quotestance.io`'s job.
 """
 
 from __future__ import annotations
 
-import codecs
-import errno
-import json
 import logging
-import os
 import re
-import stat
-import sys
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from . import attribution
+from . import speakers
 from .actors import DEFAULT_TABLE_PATH, ActorTable
-from .checkpoint import CheckpointError, check_checkpoint, load_checkpoint  # noqa: F401 (re-exported)
-from .labels import SENTENCE_TASKS, SPAN_FIELDS
+from .checkpoint import load_checkpoint
+from .io import Document
+from .labels import SPAN_FIELDS
 from .predictor import Predictor
+from .schema import LabeledSentence, Prediction, SentenceRecord
 from .segment import Segmenter, Sentence, contexts, is_caption, parse_article
+from .tasks import sentence_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -50,24 +44,6 @@ CHARS_PER_TOKEN = 16
 # Sentences labelled per call into the model, across documents: large enough that
 # batches are well filled and sorted by length, small enough to stream the output.
 CHUNK_SENTENCES = 4096
-# Byte-order marks, longest first (the UTF-32-LE mark begins with the UTF-16-LE one).
-BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
-
-
-@dataclass
-class Document:
-    """One unit of input: an article to segment, or sentences someone already split."""
-
-    doc_id: str
-    origin: str  # where it came from, for messages: a path, "<stdin>", "path:line"
-    text: str | None = None
-    sentences: list[dict] = field(default_factory=list)  # {"text", optional "id", "context"}
 
 
 def first_source(text: str, spans: list[dict]) -> str | None:
@@ -114,7 +90,14 @@ def quantize_int8(model: nn.Module) -> nn.Module:
 
 
 class Labeler:
-    """A checkpoint, its tokenizer and the actor table: text in, labelled sentences out."""
+    """A checkpoint, its tokenizer and the actor table: text in, labelled sentences out.
+
+    Example:
+        >>> labeler = Labeler.from_pretrained("models/full")
+        >>> sentences = labeler.label_article(open("article.txt").read())
+        >>> [(s["quote_type"], s["stance"], s["source_actor"]) for s in sentences][:2]
+        [('none', 'neutral', 'NONE'), ('indirect', 'cooperative', 'PAK')]
+    """
 
     def __init__(self, model, tokenizer, batch_size: int = 64, actors: ActorTable | None = None):
         self.predictor = Predictor(model, tokenizer, batch_size=check_batch_size(batch_size))
@@ -134,10 +117,24 @@ class Labeler:
     ) -> Labeler:
         """Load a checkpoint written by scripts/train.py (safetensors; no pickle, no remote code).
 
-        `device`: "cpu", "cuda", "auto" or None (auto). `quantize="int8"`: dynamic int8,
-        CPU only (faster; docs/inference.md has the measured speed). `actors`: the actor
-        table's YAML path (default configs/actors.yaml), an ActorTable, or None to leave
-        source_actor as NONE.
+        Args:
+            path: the checkpoint folder (config.json, model.safetensors, tokenizer files).
+            device: "cpu", "cuda", "cuda:N", "mps", "auto" or None (auto: CUDA when present).
+            batch_size: sentences per forward pass (sorted by length first).
+            quantize: "int8" for dynamic int8 on CPU (docs/inference.md has the measured
+                speed), or None.
+            actors: the actor table's YAML path (default configs/actors.yaml), an
+                ActorTable, or None to leave source_actor as NONE.
+
+        Returns:
+            Labeler: ready to label; `config` is the checkpoint's QuoteStanceConfig.
+
+        Raises:
+            CheckpointError: a missing, truncated or inconsistent checkpoint (names the file).
+            ValueError: a device, batch size or quantize value it cannot use.
+
+        Example:
+            >>> labeler = Labeler.from_pretrained("models/seed", device="cpu", quantize="int8")
         """
         if quantize not in (None, *QUANTIZE_CHOICES):
             raise ValueError(f"quantize={quantize!r}: the choices are {QUANTIZE_CHOICES} or None")
@@ -157,8 +154,25 @@ class Labeler:
 
     # Public API ---------------------------------------------------------------------------
 
-    def label_article(self, text: str, doc_id: str = "article", progress=None) -> list[dict]:
-        """Segment an article and label every sentence; offsets index `text`."""
+    def label_article(self, text: str, doc_id: str = "article", progress=None) -> list[LabeledSentence]:
+        """Segment an article and label every sentence.
+
+        Args:
+            text: the article: an optional first line as title, paragraphs separated by
+                blank lines (the format of data/raw).
+            doc_id: the article's name in the results' `doc_id` and `id`.
+            progress: anything with `update(n)` (a tqdm bar), or None.
+
+        Returns:
+            One LabeledSentence per sentence, in order: `start`/`end` index `text`; the
+            sentence tasks with their probabilities; `source`, `cue`, `content` spans with
+            their text; `source_resolved`, `source_actor`, `anonymous`, `stance_target`
+            resolved across the article.
+
+        Example:
+            >>> [s["source_resolved"] for s in labeler.label_article(text) if s["quote_type"] != "none"]
+            ['Donald Trump', 'Donald Trump', 'Pakistan foreign ministry']
+        """
         [(_, results)] = list(self.label_documents([Document(doc_id, doc_id, text=text)], progress))
         return results
 
@@ -168,7 +182,7 @@ class Labeler:
         contexts: list[str] | None = None,
         doc_id: str = "sentences",
         progress=None,
-    ) -> list[dict]:
+    ) -> list[LabeledSentence]:
         """Label sentences a user already split, in order, as one article.
 
         The context of a sentence is the previous one that is not a photo caption, as
@@ -186,13 +200,13 @@ class Labeler:
 
     def label_documents(
         self, documents: Iterable[Document], progress=None
-    ) -> Iterator[tuple[Document, list[dict]]]:
+    ) -> Iterator[tuple[Document, list[LabeledSentence]]]:
         """Label documents in chunks of whole documents, yielding each with its results.
 
         Sentences of several documents share batches, so a folder of short articles
         is as fast as one long one.
         """
-        chunk: list[tuple[Document, list[dict]]] = []
+        chunk: list[tuple[Document, list[dict]]] = []  # (document, its sentence rows)
         size = 0
         for document in documents:
             rows = self._sentence_rows(document)
@@ -204,16 +218,41 @@ class Labeler:
         if chunk:
             yield from self._label_chunk(chunk, progress)
 
-    def predict_records(self, records: list[dict], progress=None, resolve: bool = True) -> list[dict]:
-        """The evaluation's format: Predictor.predict_records plus (unless `resolve` is
-        False) the resolved source, its actor code and `anonymous`."""
-        predictions = self.predictor.predict_records(
-            [{**r, **self._cut(r["text"], r.get("context") or "", r["id"])} for r in records],
-            progress=progress,
+    def predict_records(
+        self, records: list[SentenceRecord], progress=None, resolve: bool = True
+    ) -> list[Prediction]:
+        """Predictions for dataset records, in the evaluation's format.
+
+        Args:
+            records: N SentenceRecords (at least `id`, `doc_id`, `sent_index`, `text`,
+                `context`; `is_caption` where known).
+            progress: anything with `update(n)`, or None.
+            resolve: also resolve sources across each doc_id's sentences (`resolve_records`).
+
+        Returns:
+            N Predictions, in the order of `records`, each with the record's `id`, every
+            registered sentence task (None where the checkpoint lacks it) and the span
+            fields ([] without a span head).
+
+        Example:
+            >>> test = [r for r in build_dataset(config)[0]["test"]]
+            >>> evaluate(test, labeler.predict_records(test))["tasks"]["stance"]["macro_f1"]
+        """
+        cut = [self._cut(r["text"], r.get("context") or "", r["id"]) for r in records]
+        predictions = self.predictor.predict(
+            [c["text"] for c in cut], [c["context"] for c in cut], progress=progress
         )
+        for record, prediction in zip(records, predictions):
+            prediction["id"] = record["id"]
+            for task in sentence_tasks():
+                prediction.setdefault(task.name, None)
+            for field in SPAN_FIELDS.values():
+                prediction.setdefault(field, [])
         return self.resolve_records(records, predictions) if resolve else predictions
 
-    def resolve_records(self, records: list[dict], predictions: list[dict]) -> list[dict]:
+    def resolve_records(
+        self, records: list[SentenceRecord], predictions: list[Prediction]
+    ) -> list[Prediction]:
         """Add source_resolved, source_actor, anonymous and stance_target to `predictions` (one per record),
         resolving across each doc_id's sentences in sent_index order."""
         by_document: dict[str, list[int]] = {}
@@ -232,7 +271,7 @@ class Labeler:
             ]
             for i, resolved in zip(indices, self._resolve(items)):
                 predictions[i].update(resolved)
-                predictions[i]["stance_target"] = attribution.stance_target(
+                predictions[i]["stance_target"] = speakers.stance_target(
                     records[i]["text"],
                     predictions[i].get("content_spans") or [],
                     resolved["source_actor"],
@@ -293,7 +332,7 @@ class Labeler:
             )
         return {"text": text[: self.max_chars], "context": context[: self.max_chars]}
 
-    def _label_chunk(self, chunk, progress) -> Iterator[tuple[Document, list[dict]]]:
+    def _label_chunk(self, chunk, progress) -> Iterator[tuple[Document, list[LabeledSentence]]]:
         rows = [row for _, document_rows in chunk for row in document_rows]
         if progress is not None and hasattr(progress, "total"):
             # The total is known only once documents are segmented, chunk by chunk.
@@ -326,7 +365,7 @@ class Labeler:
             ]
             for result, row, resolved in zip(results, document_rows, self._resolve(items)):
                 result.update(resolved)
-                result["stance_target"] = attribution.stance_target(
+                result["stance_target"] = speakers.stance_target(
                     result["text"],
                     result["content"],
                     resolved["source_actor"],
@@ -341,7 +380,7 @@ class Labeler:
             key: row[key]
             for key in ("id", "doc_id", "sent_index", "paragraph_index", "text", "start", "end", "is_caption")
         }
-        for task in SENTENCE_TASKS:
+        for task in (task.name for task in sentence_tasks()):
             if task in prediction:
                 result[task] = prediction[task]
                 result[f"{task}_probs"] = prediction[f"{task}_probs"]
@@ -354,202 +393,17 @@ class Labeler:
 
     def _resolve(self, items: list[dict]) -> list[dict]:
         """source_resolved, source_actor and anonymous across one article's sentences, in
-        order (attribution.resolve_sources; without an actor table, source_actor is NONE)."""
-        return attribution.resolve_sources(items, self.actors)
+        order (speakers.resolve_sources; without an actor table, source_actor is NONE)."""
+        return speakers.resolve_sources(items, self.actors)
 
 
 def _resolution_item(
     text: str, source_spans: list[dict], quote_type: str | None, is_caption: bool | None
 ) -> dict:
-    """One sentence as attribution.resolve_sources reads it."""
+    """One sentence as speakers.resolve_sources reads it."""
     return {
         "text": text,
         "source": first_source(text, source_spans),
         "quote_type": quote_type,
         "is_caption": bool(is_caption),
     }
-
-
-# Reading input files ----------------------------------------------------------------------
-
-
-def read_inputs(paths: list[str], stdin=None) -> tuple[list[Document], list[str]]:
-    """Every readable document of the inputs, and one message per input that is not.
-
-    An input is an article (a text file), a folder of articles (*.txt, recursively,
-    sorted), a JSONL of sentences (`.jsonl`: one {"text", optional "id", "context",
-    "doc_id"} per line), or "-" for an article on stdin.
-    """
-    documents: list[Document] = []
-    problems: list[str] = []
-    for name in paths:
-        if name == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            _add_article(stream.read(), "stdin", "<stdin>", documents, problems)
-            continue
-        path = Path(name)
-        problem = _path_problem(path)
-        if problem:
-            problems.append(problem)
-        elif path.is_dir():
-            files = sorted(path.rglob("*.txt"))
-            if not files:
-                problems.append(
-                    f"{path}: a folder with no *.txt articles; put the articles there as .txt files"
-                )
-            for file in files:
-                doc_id = file.relative_to(path).with_suffix("").as_posix()
-                _add_file(file, doc_id, documents, problems)
-        else:
-            _add_file(path, path.stem, documents, problems)
-    return documents, problems
-
-
-def _path_problem(path: Path) -> str | None:
-    """Why `path` is not something to read, or None: only regular files and folders are
-    read (a FIFO would block forever, a device never ends)."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        if path.is_symlink():
-            return f"{path}: a link to {os.readlink(path)}, which does not exist; fix or remove the link"
-        return f"{path}: no such file or folder"
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return f"{path}: a symbolic link loop; fix the link"
-        return f"{path}: cannot be read ({error.strerror or error})"
-    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
-        return None
-    kind = (
-        "a FIFO (named pipe)"
-        if stat.S_ISFIFO(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "a device"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "not a regular file"
-    )
-    return f"{path}: {kind}, not a file; skipped (give a regular file, or '-' to read stdin)"
-
-
-def _add_file(path: Path, doc_id: str, documents: list[Document], problems: list[str]) -> None:
-    if path.is_dir():
-        problems.append(f"{path}: a folder named like an article; rename it or move it out")
-        return
-    problem = _path_problem(path)
-    if problem:
-        problems.append(problem)
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        problems.append(f"{path}: cannot be read ({error.strerror or error}); check its permissions")
-        return
-    if path.suffix.lower() == ".jsonl":
-        _add_jsonl(data, path, documents, problems)
-    else:
-        _add_article(data, doc_id, str(path), documents, problems)
-
-
-def _decode(data: bytes, origin: str) -> tuple[str | None, str | None]:
-    """The text of a file, or why it is not text (binary, not UTF-8, empty).
-
-    UTF-8 (with or without a BOM) is the format; UTF-16 and UTF-32 files, which carry a
-    BOM when Windows tools save them, are decoded by it rather than called binary.
-    """
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            try:
-                data = data[len(bom) :].decode(encoding).encode("utf-8")
-            except UnicodeDecodeError as error:
-                return None, (
-                    f"{origin}: starts with a {encoding.upper()} byte-order mark but is not "
-                    f"{encoding.upper()} (byte {error.start}); save it as UTF-8"
-                )
-            break
-    if b"\x00" in data[:8192]:
-        return None, f"{origin}: a binary file, not text; give a plain-text (UTF-8) article"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return None, (
-            f"{origin}: not UTF-8 text (byte {error.start}); convert it first, "
-            "e.g. `iconv -f LATIN1 -t UTF-8`"
-        )
-    if not text.strip():
-        return None, f"{origin}: empty; nothing to label"
-    return text, None
-
-
-def _add_article(
-    data: bytes, doc_id: str, origin: str, documents: list[Document], problems: list[str]
-) -> None:
-    text, problem = _decode(data, origin)
-    if problem is None and HTML_START.match(text[:4096]):
-        problem = (
-            f"{origin}: an HTML page, not an article's text; extract the text first "
-            "(e.g. copy it from the browser's reader view, or `html2text`)"
-        )
-    if problem:
-        problems.append(problem)
-        return
-    documents.append(Document(doc_id, origin, text=text))
-
-
-def _add_jsonl(data: bytes, path: Path, documents: list[Document], problems: list[str]) -> None:
-    text, problem = _decode(data, str(path))
-    if problem:
-        problems.append(problem)
-        return
-    by_doc: dict[str, Document] = {}
-    # JSON Lines are separated by "\n" only: str.splitlines() would also split at U+2028
-    # and other separators that are valid inside a JSON string.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(f"{where}: not valid JSON ({error.msg}); one JSON object per line")
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
-            problems.append(f'{where}: needs a non-empty string "text" key, e.g. {{"text": "He said so."}}')
-            continue
-        for key in ("id", "context", "doc_id"):
-            if item.get(key) is not None and not isinstance(item[key], str):
-                problems.append(f'{where}: "{key}" must be a string')
-                break
-        else:
-            doc_id = item.get("doc_id") or path.stem
-            document = by_doc.setdefault(doc_id, Document(doc_id, str(path)))
-            document.sentences.append({k: item[k] for k in ("text", "id", "context") if k in item})
-    documents.extend(by_doc.values())
-
-
-# Writing results --------------------------------------------------------------------------
-
-CSV_SPAN_SEPARATOR = " | "
-
-
-def csv_columns(config) -> list[str]:
-    """Flat columns: one per probability, spans as their texts joined by " | "."""
-    columns = ["id", "doc_id", "sent_index", "start", "end", "is_caption", "text"]
-    for task in config.tasks:
-        if task in SENTENCE_TASKS:
-            columns += [task] + [f"{task}_prob_{label}" for label in config.task_labels[task]]
-    columns += [span_type.lower() for span_type in SPAN_FIELDS]
-    return columns + ["source_resolved", "source_actor", "anonymous", "stance_target"]
-
-
-def csv_row(result: dict) -> dict:
-    row = {}
-    for key, value in result.items():
-        if key.endswith("_probs"):
-            task = key[: -len("_probs")]
-            row.update({f"{task}_prob_{label}": p for label, p in value.items()})
-        elif isinstance(value, list):
-            row[key] = CSV_SPAN_SEPARATOR.join(span["text"] for span in value)
-        else:
-            row[key] = value
-    return row

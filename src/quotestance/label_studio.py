@@ -26,7 +26,7 @@ from xml.sax.saxutils import quoteattr
 
 from .annotations import LABEL_KEYS, label_problems
 from .errors import DataProblems
-from .labels import QUOTE_TYPES, STANCES
+from .labels import NO_ACTOR, QUOTE_TYPES, STANCES
 
 SPAN_REGION_LABELS = {"source": "SOURCE", "cue": "CUE", "content": "CONTENT"}
 TEXT_FIELDS = ("source_resolved", "source_actor", "stance_target")
@@ -214,7 +214,7 @@ def _line_from_task(task: dict, where: str) -> tuple[dict | None, list[str]]:
     for kind in SPAN_REGION_LABELS:
         line[kind].sort(key=lambda s: s["start"] if isinstance(s["start"], int) else -1)
     if line["source_actor"] is None:
-        line["source_actor"] = "NONE" if line["quote_type"] == "none" else None
+        line["source_actor"] = NO_ACTOR if line["quote_type"] == "none" else None
     if line["anonymous"] is None and line["quote_type"] == "none":
         line["anonymous"] = False
     problems += [f"{where} ({data['doc_id']}:{data['sent_index']}): {p}" for p in label_problems(line)]

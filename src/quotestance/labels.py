@@ -17,21 +17,16 @@ EVENT_MODES = (
 SPAN_TYPES = ("SOURCE", "CUE", "CONTENT")
 BIO_TAGS = tuple(sorted(["O"] + [f"{p}-{t}" for t in SPAN_TYPES for p in ("B", "I")]))
 
-# Sentence-level tasks and their vocabularies; "spans" is the token-level task.
-SENTENCE_TASKS = {
-    "quote_type": QUOTE_TYPES,
-    "stance": STANCES,
-    "event_mode": EVENT_MODES,
-}
-SPAN_TASK = "spans"
-ALL_TASKS = (*SENTENCE_TASKS, SPAN_TASK)
-
 # Span fields of a record, keyed by the span type they carry.
 SPAN_FIELDS = {"SOURCE": "source_spans", "CUE": "cue_spans", "CONTENT": "content_spans"}
 
 # Actor codes are ISO 3166 alpha-3 for states, short upper-case codes for
 # non-state groups, IGO, OTHER, and NONE when there is no attribution.
 ACTOR_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,15}$"
+# The source_actor of a sentence that attributes nothing (quote_type "none"), and the
+# code of any state, group or person that the actor table cannot place.
+NO_ACTOR = "NONE"
+OTHER_ACTOR = "OTHER"
 
 # Loss masking: a label id of -100 is ignored by torch's cross-entropy.
 IGNORE_INDEX = -100

@@ -1,5 +1,6 @@
-"""One encoder, three tasks: quote_type and stance (and event_mode) per sentence, and
-BIO attribution spans per token, in one forward pass.
+"""One encoder, one head per task of the task registry (`tasks.py`): quote_type and
+stance (and event_mode) per sentence, BIO attribution spans per token, in one
+forward pass.
 
 The input is a sentence pair, `[CLS] sentence [SEP] previous sentence [SEP]`, so that
 a floating quotation or a "He said" can see who spoke before. Sentence heads read the
@@ -20,7 +21,8 @@ from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedMode
 from transformers.utils import ModelOutput
 
 from . import encoders
-from .labels import BIO_TAGS, IGNORE_INDEX, SENTENCE_TASKS, SPAN_TASK, label_maps
+from .labels import IGNORE_INDEX, label_maps
+from .tasks import TOKEN, get_task
 
 MODEL_TYPE = "quotestance"
 
@@ -43,10 +45,8 @@ class QuoteStanceConfig(PretrainedConfig):
         self.encoder_config = encoder_config or {}
         self.tasks = list(tasks or [])
         # Per task, its sorted labels: the id of a label is its index. Saved in config.json.
-        self.task_labels = task_labels or {
-            task: list(SENTENCE_TASKS[task] if task in SENTENCE_TASKS else BIO_TAGS) for task in self.tasks
-        }
-        for task, labels in self.task_labels.items():
+        self.task_labels = task_labels or {task: list(get_task(task).labels) for task in self.tasks}
+        for labels in self.task_labels.values():
             label_maps(tuple(labels))  # sorted, at least two labels
         self.task_weights = {task: 1.0 for task in self.tasks} | dict(task_weights or {})
         self.use_context = use_context
@@ -63,6 +63,12 @@ class QuoteStanceConfig(PretrainedConfig):
 
 @dataclass
 class QuoteStanceOutput(ModelOutput):
+    """The loss and one `<task>_logits` per task of the config, in the config's task order
+    (the fields below are the built-in tasks; a registered task adds its own key).
+
+    Shapes: sentence tasks (batch, labels); token tasks (batch, tokens, labels).
+    """
+
     loss: torch.Tensor | None = None
     quote_type_logits: torch.Tensor | None = None
     stance_logits: torch.Tensor | None = None
@@ -81,7 +87,7 @@ class QuoteStanceModel(PreTrainedModel):
         self.dropout = nn.Dropout(config.classifier_dropout)
         self.heads = nn.ModuleDict()
         for task in config.tasks:
-            width = hidden if task == SPAN_TASK else 2 * hidden
+            width = hidden if get_task(task).kind == TOKEN else 2 * hidden
             self.heads[task] = nn.Linear(width, len(config.task_labels[task]))
         self.post_init()
 
@@ -104,47 +110,50 @@ class QuoteStanceModel(PreTrainedModel):
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
         token_type_ids: torch.Tensor | None = None,
-        quote_type_labels: torch.Tensor | None = None,
-        stance_labels: torch.Tensor | None = None,
-        event_mode_labels: torch.Tensor | None = None,
-        spans_labels: torch.Tensor | None = None,
-        **unused,
+        **task_labels: torch.Tensor,
     ) -> QuoteStanceOutput:
+        """Logits of every task and, where labels are given, the weighted sum of the losses.
+
+        Args:
+            input_ids, attention_mask, token_type_ids: (batch, tokens) from `features.tokenize`
+                (segment 0 the sentence, 1 its context).
+            **task_labels: `<task>_labels` for any of the config's tasks: (batch,) label ids
+                for a sentence task, (batch, tokens) for a token task, IGNORE_INDEX where
+                unlabelled. Other keyword arguments (the dataset's `length`) are ignored.
+
+        Returns:
+            QuoteStanceOutput: `loss` (None without labels) and `<task>_logits`.
+        """
         encoder_inputs = {"input_ids": input_ids, "attention_mask": attention_mask}
         if token_type_ids is not None:
             encoder_inputs["token_type_ids"] = token_type_ids
         states = self.encoder(**encoder_inputs).last_hidden_state
         states = self.dropout(states)
 
-        labels = {
-            "quote_type": quote_type_labels,
-            "stance": stance_labels,
-            "event_mode": event_mode_labels,
-            SPAN_TASK: spans_labels,
-        }
+        kinds = {task: get_task(task) for task in self.heads}
+        labels = {task: task_labels.get(f"{task}_labels") for task in self.heads}
         logits = {}
-        if any(task != SPAN_TASK for task in self.config.tasks):
+        if any(task.kind != TOKEN for task in kinds.values()):
             pooled = self._pool(states, attention_mask, token_type_ids)
         for task, head in self.heads.items():
-            logits[task] = head(states if task == SPAN_TASK else pooled)
+            logits[task] = head(states if kinds[task].kind == TOKEN else pooled)
 
         loss = None
         for task, task_logits in logits.items():
             task_labels = labels[task]
             if task_labels is None or not (task_labels != IGNORE_INDEX).any():
                 continue  # no example of this batch is labelled for the task: no gradient
-            task_loss = nn.functional.cross_entropy(
-                task_logits.reshape(-1, task_logits.shape[-1]).float(),
-                task_labels.reshape(-1),
-                ignore_index=IGNORE_INDEX,
-            )
+            task_loss = kinds[task].loss(task_logits, task_labels)
             weighted = self.config.task_weights.get(task, 1.0) * task_loss
             loss = weighted if loss is None else loss + weighted
         if loss is None and any(labels[task] is not None for task in logits):
             # Labels were given but none applies to these tasks: a zero that still
             # reaches every head, so the Trainer and DDP see an ordinary step.
             loss = sum(task_logits.sum() * 0.0 for task_logits in logits.values())
-        return QuoteStanceOutput(loss=loss, **{f"{task}_logits": v for task, v in logits.items()})
+        output = QuoteStanceOutput(loss=loss)
+        for task, task_logits in logits.items():
+            output[f"{task}_logits"] = task_logits
+        return output
 
     @staticmethod
     def _pool(states, attention_mask, token_type_ids):

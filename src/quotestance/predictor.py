@@ -10,8 +10,10 @@ import numpy as np
 import torch
 
 from . import features
-from .labels import SENTENCE_TASKS, SPAN_FIELDS, SPAN_TASK
+from .labels import SPAN_FIELDS
 from .model import QuoteStanceModel
+from .schema import Prediction
+from .tasks import TOKEN, get_task
 
 
 class Predictor:
@@ -25,9 +27,19 @@ class Predictor:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
-    def predict(self, texts: list[str], contexts: list[str] | None = None, progress=None) -> list[dict]:
-        """One prediction per text: `<task>` and `<task>_probs` for each sentence task,
-        and `source_spans`, `cue_spans`, `content_spans` as character offsets."""
+    def predict(self, texts: list[str], contexts: list[str] | None = None, progress=None) -> list[Prediction]:
+        """Every task of the checkpoint for each text, in one forward pass per batch.
+
+        Args:
+            texts: N sentences.
+            contexts: N previous sentences ("" for none), or None for no context.
+            progress: anything with `update(n)` (a tqdm bar), or None.
+
+        Returns:
+            N Predictions in the order of `texts`: `<task>` and `<task>_probs` for each
+            sentence task, `source_spans`, `cue_spans`, `content_spans` (character offsets
+            in the text) for the span task; no `id` and no resolution (the Labeler adds them).
+        """
         if not texts:
             return []
         if contexts is None:
@@ -59,7 +71,7 @@ class Predictor:
         for task in self.config.tasks:
             logits = getattr(outputs, f"{task}_logits").float()
             id2label = self.config.id2label_for(task)
-            if task == SPAN_TASK:
+            if get_task(task).kind == TOKEN:
                 tags = logits.argmax(-1).cpu().tolist()
                 for i, row in enumerate(rows):
                     spans = features.decode_spans(
@@ -74,18 +86,4 @@ class Predictor:
                 predictions[i][f"{task}_probs"] = {
                     id2label[k]: round(float(p), 6) for k, p in enumerate(probs[i])
                 }
-        return predictions
-
-    def predict_records(self, records: list[dict], progress=None) -> list[dict]:
-        """Predictions keyed by the records' ids, in the evaluation's format."""
-        predictions = self.predict(
-            [r["text"] for r in records], [r["context"] for r in records], progress=progress
-        )
-        for record, prediction in zip(records, predictions):
-            prediction["id"] = record["id"]
-            for task in SENTENCE_TASKS:
-                prediction.setdefault(task, None)
-            if SPAN_TASK not in self.config.tasks:
-                for field in SPAN_FIELDS.values():
-                    prediction[field] = []
         return predictions

@@ -22,10 +22,11 @@ import matplotlib.pyplot as plt
 import yaml
 
 from .atomic import staged_directory
-from .attribution import canonical
 from .errors import QuotestanceError
-from .labels import SENTENCE_TASKS
+from .labels import NO_ACTOR
 from .provenance import provenance
+from .speakers import canonical
+from .tasks import sentence_tasks
 
 REPORT_FILE = "report.json"
 
@@ -70,7 +71,7 @@ def misclassified(predictions: list[dict], gold: list[dict]) -> list[dict]:
     errors = []
     for record in gold:
         prediction = by_id[record["id"]]
-        for task in SENTENCE_TASKS:
+        for task in (task.name for task in sentence_tasks()):
             expected, got = record.get(task), prediction.get(task)
             if expected is None or got is None or expected == got:
                 continue
@@ -99,7 +100,7 @@ def _resolution_errors(record: dict, prediction: dict) -> list[dict]:
     if record.get("source_actor") is None:
         return found
     checks = [("source_actor", record["source_actor"], prediction.get("source_actor"))]
-    if record["source_actor"] != "NONE" and record.get("source_resolved"):
+    if record["source_actor"] != NO_ACTOR and record.get("source_resolved"):
         same = (
             canonical(record["source_resolved"]).casefold()
             == canonical(prediction.get("source_resolved")).casefold()
@@ -376,31 +377,3 @@ def _with_interval(value, ci) -> str:
 
 def _outside(value: float, ci) -> bool:
     return bool(ci) and not (ci[0] <= value <= ci[1])
-
-
-def write_split_reports(
-    gold: list[dict],
-    predictions: list[dict],
-    out_root,
-    split: str,
-    metadata: dict,
-    bootstrap_samples: int = 1000,
-    seed: int = 0,
-) -> list[Path]:
-    """One report per corpus in the split, into <out_root>/<corpus>-<split>/."""
-    from .evaluation import evaluate
-
-    by_id = {p["id"]: p for p in predictions}
-    written = []
-    for corpus in sorted({r["corpus"] for r in gold}):
-        part = [r for r in gold if r["corpus"] == corpus]
-        part_predictions = [by_id[r["id"]] for r in part if r["id"] in by_id]
-        report = evaluate(
-            part,
-            part_predictions,
-            bootstrap_samples=bootstrap_samples,
-            seed=seed,
-            metadata={**metadata, "split": f"{corpus}-{split}"},
-        )
-        written.append(write_report(report, part_predictions, part, Path(out_root) / f"{corpus}-{split}"))
-    return written

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import blingfire
 
+from . import quotes
 from .errors import DataError
 
 DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
@@ -102,15 +103,24 @@ def read_article(path: Path) -> Article:
     return parse_article(text, doc_id=path.stem)
 
 
+def trim_span(text: str, start: int, end: int, chars: str | None = None) -> tuple[int, int] | None:
+    """text[start:end] without leading and trailing `chars` (None: whitespace), as
+    offsets into `text`; None when nothing is left. The one trimming rule of the project:
+    spans (PolNeAR's, the baseline's with chars=" ,.;:") and paragraphs all use it."""
+
+    def strip(character: str) -> bool:
+        return character.isspace() if chars is None else character in chars
+
+    while start < end and strip(text[start]):
+        start += 1
+    while end > start and strip(text[end - 1]):
+        end -= 1
+    return (start, end) if start < end else None
+
+
 def trim(text: str, spans) -> list[tuple[int, int]]:
     """Each (start, end) of `text` without its surrounding whitespace; blank ones dropped."""
-    trimmed = []
-    for start, end in spans:
-        chunk = text[start:end]
-        if chunk.strip():
-            left = len(chunk) - len(chunk.lstrip())
-            trimmed.append((start + left, start + len(chunk.rstrip())))
-    return trimmed
+    return [kept for start, end in spans if (kept := trim_span(text, start, end)) is not None]
 
 
 def paragraphs(article: Article) -> list[tuple[int, int]]:
@@ -172,21 +182,8 @@ def _repair_glued_quotes(text: str, start: int, end: int) -> list[tuple[int, int
     """Split [start, end) at every glued quotation mark: after it when it closes a
     quotation opened earlier in `text`, before it when it opens the next sentence."""
     cuts = [
-        m.end() if _quotation_open(text, m.start()) else m.start()
+        m.end() if quotes.is_open(text, 0, m.start()) else m.start()
         for m in GLUED_QUOTE.finditer(text, start, end)
     ]
     bounds = [start, *cuts, end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
-
-
-def _quotation_open(text: str, position: int) -> bool:
-    """Whether a double quotation is open at `position`: “ opens, ” closes, " toggles."""
-    is_open = False
-    for character in text[:position]:
-        if character == "“":
-            is_open = True
-        elif character == "”":
-            is_open = False
-        elif character == '"':
-            is_open = not is_open
-    return is_open

@@ -26,14 +26,14 @@ round is reproducible from (rule, seed, pool) and recorded on the dataset card.
 
 from __future__ import annotations
 
-import json
+import math
 import random
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from .actors import ActorTable
-from .corpora import corpus_path
+from .corpora.isot import doc_id_of
+from .io import Document
 from .segment import Segmenter, parse_article
 
 # Words that mark relations between states rather than domestic politics. Counted once
@@ -68,19 +68,6 @@ class Candidate:
     sentences: int
     foreign_codes: dict[str, int] = field(default_factory=dict)
     relation_terms: int = 0
-
-
-def doc_id_of(article_id: str) -> str:
-    """ "isot_true1.csv:498" -> "isot_true1-498" (record ids use ":" as their separator)."""
-    return article_id.replace(".csv", "").replace(":", "-")
-
-
-def read_pool(corpora_dir: str | Path, category: str = "politicsNews") -> list[dict]:
-    """The ISOT rows of one category, in file order, as dicts (id, cat, title, date, text)."""
-    path = corpus_path(corpora_dir, "isot_reuters", "articles.jsonl")
-    with path.open(encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines if line.strip()]
-    return [row for row in rows if row.get("cat") == category]
 
 
 def candidates(rows: list[dict], table: ActorTable, rule: SelectionRule) -> list[Candidate]:
@@ -138,8 +125,6 @@ def selection_record(
 
 def entropy(probabilities: dict[str, float]) -> float:
     """Shannon entropy in bits of one prediction's label distribution."""
-    import math
-
     return -sum(p * math.log2(p) for p in probabilities.values() if p > 0)
 
 
@@ -167,7 +152,6 @@ def rank_by_uncertainty(
         Candidates sorted by decreasing uncertainty, `relation_terms` holding the score
         scaled by 1000 (an int, so the selection record stays plain JSON).
     """
-    from .inference import Document
 
     chosen = [row for row in rows if row["id"] not in exclude]
     documents = [Document(doc_id_of(row["id"]), row["id"], text=row["text"]) for row in chosen]

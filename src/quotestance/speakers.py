@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .actors import NONE, OTHER, ActorTable
+from . import quotes
+from .actors import ActorTable
+from .labels import NO_ACTOR, OTHER_ACTOR
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 THING_PRONOUNS = {"it"}
@@ -257,7 +259,7 @@ def canonical(source: str | None) -> str:
 
 def opens_unclosed_quotation(text: str) -> bool:
     """A quotation that opens here and closes in a later sentence."""
-    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+    return quotes.is_open(text)
 
 
 def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable | None) -> list[dict]:
@@ -270,15 +272,15 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
     for index, sentence in enumerate(sentences):
         source = (sentence.get("source") or "").strip()
         quote_type = sentence.get("quote_type")
-        resolved, actor = None, NONE
+        resolved, actor = None, NO_ACTOR
         if source and not _is_pronoun(source):
             resolved = _coreferent(source, named, preceding, table) or full_name(source, article_text, table)
             if resolved == source.strip(PUNCTUATION_EDGES):
                 resolved = canonical(source)
-            actor = table.lookup(source, context=preceding, sentence=sentence["text"]) if table else NONE
-            if table and actor == OTHER and resolved != source:
+            actor = table.lookup(source, context=preceding, sentence=sentence["text"]) if table else NO_ACTOR
+            if table and actor == OTHER_ACTOR and resolved != source:
                 actor = table.lookup(resolved, context=preceding, sentence=sentence["text"])
-            if table and actor == OTHER:
+            if table and actor == OTHER_ACTOR:
                 actor = _code_by_title(resolved, article_text, preceding, sentence["text"], table) or actor
             named.append({"resolved": resolved, "actor": actor, "source": source})
         elif source:
@@ -287,7 +289,9 @@ def _resolve_article(sentences: list[dict], article_text: str, table: ActorTable
                 resolved, actor = antecedent["resolved"], antecedent["actor"]
             else:
                 resolved = source
-                actor = table.lookup(source, context=preceding, sentence=sentence["text"]) if table else NONE
+                actor = (
+                    table.lookup(source, context=preceding, sentence=sentence["text"]) if table else NO_ACTOR
+                )
         elif quote_type not in (None, "none"):
             if opens_unclosed_quotation(sentence["text"]):
                 cataphoric.append((index, named[-1] if named else None))
@@ -328,7 +332,7 @@ def _code_by_title(
     if not title:
         return None
     code = table.lookup(title, context=preceding, sentence=sentence)
-    return code if code not in (OTHER, NONE) else None
+    return code if code not in (OTHER_ACTOR, NO_ACTOR) else None
 
 
 def _coreferent(source: str, named: list[dict], preceding: str, table: ActorTable | None) -> str | None:
@@ -404,6 +408,6 @@ def stance_target(
     places = [text[s["start"] : s["end"]] for s in content_spans] + [text, context or ""]
     for place in places:
         for match in table.matches(place):
-            if match.code not in (source_actor, NONE, OTHER):
+            if match.code not in (source_actor, NO_ACTOR, OTHER_ACTOR):
                 return match.code
     return None

@@ -19,8 +19,9 @@ from transformers import Trainer, TrainingArguments, set_seed
 
 from . import encoders, features
 from .config import Config
-from .labels import BIO_TAGS, IGNORE_INDEX, SPAN_TASK
+from .labels import IGNORE_INDEX
 from .model import QuoteStanceModel
+from .tasks import TOKEN, get_task
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ class MultiTaskCollator:
 
     def __init__(self, tokenizer, tasks: list[str], pad_to_length: int | None = None):
         self.tokenizer = tokenizer
-        self.label_columns = [features.LABEL_COLUMNS[task] for task in tasks]
+        self.label_columns = [features.label_column(task) for task in tasks]
+        self.token_columns = {features.label_column(t) for t in tasks if get_task(t).kind == TOKEN}
         self.padding = (
             {"padding": "max_length", "max_length": pad_to_length}
             if pad_to_length
@@ -80,7 +82,7 @@ class MultiTaskCollator:
         width = batch["input_ids"].shape[1]
         for column in self.label_columns:
             values = [row[column] for row in rows]
-            if column == features.LABEL_COLUMNS[SPAN_TASK]:
+            if column in self.token_columns:
                 values = [tags + [IGNORE_INDEX] * (width - len(tags)) for tags in values]
             batch[column] = torch.tensor(values, dtype=torch.long)
         return batch
@@ -103,9 +105,9 @@ def selection_metrics(tasks: list[str]):
             keep = gold != IGNORE_INDEX
             if not keep.any():
                 continue
-            if task == SPAN_TASK:
-                outside = BIO_TAGS.index("O")
-                scores["spans_token_f1"] = f1_score(
+            if get_task(task).kind == TOKEN:
+                outside = get_task(task).labels.index("O")
+                scores[f"{task}_token_f1"] = f1_score(
                     gold[keep],
                     predicted[keep],
                     average="micro",
@@ -158,7 +160,7 @@ def training_arguments(
         greater_is_better=True,
         logging_steps=train.logging_steps,
         report_to=[],
-        label_names=[features.LABEL_COLUMNS[task] for task in config.model.tasks],
+        label_names=[features.label_column(task) for task in config.model.tasks],
         remove_unused_columns=False,
         dataloader_num_workers=train.dataloader_num_workers,
         dataloader_pin_memory=on_gpu,

@@ -17,14 +17,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..schema import sentence_record
+from ..schema import SentenceRecord, sentence_record
 from ..segment import Segmenter, contexts, parse_article
 from . import CorpusFormatError, corpus_path
 
 CATEGORIES = {"politicsNews": "isot_politics", "worldnews": "isot_world"}
 
 
-def isot_records(corpora_dir: str | Path, category: str, limit: int | None = None) -> list[dict]:
+def doc_id_of(article_id: str) -> str:
+    """ "isot_true1.csv:498" -> "isot_true1-498" (record ids use ":" as their separator)."""
+    return article_id.replace(".csv", "").replace(":", "-")
+
+
+def read_pool(corpora_dir: str | Path, category: str = "politicsNews") -> list[dict]:
+    """The ISOT rows of one category, in file order, as dicts (id, cat, title, date, text)."""
+    path = corpus_path(corpora_dir, "isot_reuters", "articles.jsonl")
+    with path.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    return [row for row in rows if row.get("cat") == category]
+
+
+def isot_records(corpora_dir: str | Path, category: str, limit: int | None = None) -> list[SentenceRecord]:
     """Sentence records of the first `limit` articles of one category, in file order."""
     if category not in CATEGORIES:
         raise ValueError(f"isot category {category!r} unknown; valid: {sorted(CATEGORIES)}")
@@ -41,8 +54,7 @@ def isot_records(corpora_dir: str | Path, category: str, limit: int | None = Non
                 row = json.loads(line)
                 if row["cat"] != category:
                     continue
-                # "isot_true1.csv:498" -> "isot_true1-498": record ids use ":" as separator.
-                doc_id = row["id"].replace(".csv", "").replace(":", "-")
+                doc_id = doc_id_of(row["id"])
                 text = row["text"]
             except (json.JSONDecodeError, KeyError) as error:
                 raise CorpusFormatError(

@@ -41,14 +41,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..schema import sentence_record
-from ..segment import Article, Segmenter, contexts
+from ..atomic import atomic_output
+from ..quotes import inside_mask
+from ..schema import SentenceRecord, sentence_record
+from ..segment import Article, Segmenter, contexts, trim_span
 from . import CORPUS_ORIGINS, CorpusFormatError, CorpusMissingError, corpus_path
 
 CORPUS = "polnear"
@@ -60,9 +60,6 @@ TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t")
 TEXT_BOUND_ID = re.compile(r"^T\d+\t")
 EVENT = re.compile(r"^(E\d+)\t(.*)$")
 ROLES = {"Source": "source", "Cue": "cue", "Content": "content", "Content2": "content"}
-OPENING_QUOTES = "“"
-CLOSING_QUOTES = "”"
-STRAIGHT_QUOTES = '"'
 
 
 @dataclass
@@ -131,36 +128,13 @@ def choose_annotation(ann_paths: list[Path]) -> Path:
     return min(ann_paths, key=lambda path: (-counts[path], path.stem.rsplit("_", 1)[1]))
 
 
-def quoted_positions(text: str, start: int, end: int) -> bytearray:
-    """1 for every character of text[start:end] inside (or on) double quotation marks."""
-    inside = bytearray(end - start)
-    is_open = False
-    for offset, character in enumerate(text[start:end]):
-        if character in OPENING_QUOTES:
-            is_open = True
-            inside[offset] = 1
-        elif character in CLOSING_QUOTES:
-            inside[offset] = 1
-            is_open = False
-        elif character in STRAIGHT_QUOTES:
-            inside[offset] = 1
-            is_open = not is_open
-        else:
-            inside[offset] = is_open
-    return inside
-
-
 def _clip(fragments: list[tuple[int, int]], start: int, end: int, text: str) -> list[dict]:
     """Fragments clipped to [start, end), whitespace trimmed, relative to start."""
     clipped = []
     for a, b in fragments:
-        a, b = max(a, start), min(b, end)
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            clipped.append({"start": a - start, "end": b - start})
+        kept = trim_span(text, max(a, start), min(b, end))
+        if kept is not None:
+            clipped.append({"start": kept[0] - start, "end": kept[1] - start})
     return clipped
 
 
@@ -197,7 +171,7 @@ def convert_article(
     for sentence in sentences:
         low, high = paragraph_bounds.get(sentence.paragraph_index, (sentence.start, sentence.end))
         paragraph_bounds[sentence.paragraph_index] = (min(low, sentence.start), max(high, sentence.end))
-    quoted = {index: quoted_positions(text, low, high) for index, (low, high) in paragraph_bounds.items()}
+    quoted = {index: inside_mask(text, low, high) for index, (low, high) in paragraph_bounds.items()}
     records = []
     for sentence, context in zip(sentences, contexts(sentences)):
         spans = {"source": [], "cue": [], "content": []}
@@ -247,7 +221,7 @@ def article_files(
     return pairs
 
 
-def polnear_records(corpora_dir: str | Path, limit: int | None = None) -> tuple[list[dict], dict]:
+def polnear_records(corpora_dir: str | Path, limit: int | None = None) -> tuple[list[SentenceRecord], dict]:
     """Records of PolNeAR's train, dev (as validation) and test articles, and conversion stats.
 
     `limit` keeps the first articles of each folder by name (tests, quick builds).
@@ -279,20 +253,12 @@ def cached_polnear_records(
             stats = json.loads(next(lines))
             return [json.loads(line) for line in lines], stats | {"cache": "hit"}
     records, stats = polnear_records(corpora_dir, limit)
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    # A file of this process's own, renamed into place whole: builds running at once
-    # never write into one another's file, and a reader sees a complete cache or none.
-    handle, partial = tempfile.mkstemp(dir=cache_path.parent, prefix=f"{cache_path.stem}-", suffix=".partial")
-    try:
-        os.chmod(partial, 0o644)  # mkstemp makes it private; the cache is as readable as the rest
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(stats) + "\n")
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        os.replace(partial, cache_path)
-    except BaseException:
-        os.unlink(partial)
-        raise
+    # Renamed into place whole (atomic.atomic_output): builds running at once never write
+    # into one another's file, and a reader sees a complete cache or none.
+    with atomic_output(cache_path, what="data.cache_dir") as out:
+        out.write(json.dumps(stats) + "\n")
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return records, stats | {"cache": "miss"}
 
 

@@ -15,6 +15,7 @@ changes when later rounds add articles, and no article is in two splits.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ..annotations import annotated_record, json_lines
@@ -22,7 +23,7 @@ from ..errors import DataProblems
 from ..gold_rounds import LABEL_KEYS, SPAN_KEYS, sentence_hash
 from ..labels import ACTOR_CODE_PATTERN, QUOTE_TYPES, STANCES
 from ..segment import Segmenter, contexts, parse_article
-from ..selection import doc_id_of, read_pool
+from .isot import doc_id_of, read_pool
 
 CORPUS = "reuters"
 # 70 / 10 / 20 by article: the issue's split, enough test articles (~8 of 40, ~16 of 80)
@@ -142,8 +143,6 @@ def _read_lines(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
 
 def _label_problems(line: dict, length: int) -> list[str]:
     """Unknown labels and spans outside the sentence; `null` (masked) is always allowed."""
-    import re
-
     problems = []
     if line["quote_type"] not in (None, *QUOTE_TYPES):
         problems.append(f"unknown quote_type {line['quote_type']!r}; use one of {list(QUOTE_TYPES)} or null")

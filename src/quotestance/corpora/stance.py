@@ -38,7 +38,7 @@ import csv
 import re
 from pathlib import Path
 
-from ..schema import empty_record
+from ..schema import SentenceRecord, empty_record
 from . import CorpusFormatError, corpus_path
 
 # PLV gold_penta (a PLOVER quad class) -> (stance, event_mode).
@@ -117,7 +117,7 @@ def _stance_record(corpus: str, doc_id: str, text: str, split: str, **labels) ->
     )
 
 
-def plv_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
+def plv_records(corpora_dir: str | Path) -> tuple[list[SentenceRecord], dict]:
     """PLV_train (split train) and PLV_test (split test) records, and mapping counts."""
     records = []
     stats = {"request": {"cooperative": 0, "conflictual": 0, "unmapped": 0}, "root_contradicts_quad_class": 0}
@@ -161,7 +161,7 @@ def plv_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
     return records, stats
 
 
-def cameo_records(corpora_dir: str | Path) -> tuple[list[dict], dict]:
+def cameo_records(corpora_dir: str | Path) -> tuple[list[SentenceRecord], dict]:
     """cameo_class train and test records, and how many statements held an appeal or demand."""
     records = []
     stats = {"statement_with_appeal_or_demand": 0}
