@@ -179,11 +179,11 @@ def test_predict_killed_while_writing_keeps_the_old_output(
     output.write_text('{"old": true}\n')
     output.chmod(0o640)
     before = output.read_bytes()
-    # Two articles: the kill comes while the first one's lines are being written.
+    # Two articles: the kill comes once the first one's lines are written, before the second's.
     killed = run_faulty(
         root,
-        "json:dumps",
-        3,
+        "quotestance.io:ResultWriter.write",
+        1,
         signal_name,
         "after",
         "scripts/predict.py",

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "quotestance"
 # The data layer: text, labels, corpora, gold annotations and the dataset built from them.
 DATA = {
     "labels", "schema", "segment", "quotes", "splits", "annotations", "gold_rounds", "sources",
-    "dataset", "actors", "errors", "atomic", "corpora", "corpora.isot", "corpora.polnear",
+    "dataset", "actors", "errors", "atomic", "registry", "corpora", "corpora.isot", "corpora.polnear",
     "corpora.reuters", "corpora.stance",
 }  # fmt: skip
 # The model layer, which the data layer never imports.

@@ -91,3 +91,14 @@ def test_a_registered_source_and_task_train_save_reload_and_evaluate(
     assert report["tasks"]["has_quote"]["n"] == len(gold)
     assert sum(map(sum, report["tasks"]["has_quote"]["confusion_matrix"])) == len(gold)
     assert report["by_corpus"]["toy"]["tasks"]["has_quote"]["n"] == len(gold)
+
+
+def test_a_name_is_registered_once_and_unknown_names_say_what_is_there(monkeypatch):
+    quote_type = tasks.get_task("quote_type")
+    assert tasks.register_task(quote_type) is quote_type  # the same item again: no change
+    with pytest.raises(ValueError, match="task 'quote_type' is already registered"):
+        tasks.register_task(tasks.Task("quote_type", ("no", "yes")))
+    with pytest.raises(
+        KeyError, match=r"unknown source 'toy'; registered: \['seed', 'reuters'.*register_source"
+    ):
+        sources.get_source("toy")

@@ -30,6 +30,7 @@ from .corpora.polnear import cached_polnear_records
 from .corpora.reuters import reuters_records
 from .corpora.stance import cameo_records, plv_records
 from .gold_rounds import agreement, double_annotations
+from .registry import Registry
 from .schema import SentenceRecord
 from .splits import assign_folds, carve_validation
 
@@ -61,22 +62,9 @@ class Source:
     card: Callable[[dict], list[str]] | None = None
 
 
-SOURCES: dict[str, Source] = {}
-
-
-def register_source(source: Source) -> Source:
-    """Add a source to the registry (a name may be registered once); returns it."""
-    if source.name in SOURCES and SOURCES[source.name] != source:
-        raise ValueError(f"source {source.name!r} is already registered; pick another name")
-    SOURCES[source.name] = source
-    return source
-
-
-def get_source(name: str) -> Source:
-    try:
-        return SOURCES[name]
-    except KeyError:
-        raise KeyError(f"unknown source {name!r}; registered: {sorted(SOURCES)}") from None
+SOURCES: Registry[Source] = Registry("source", "quotestance.sources.register_source")
+register_source = SOURCES.register
+get_source = SOURCES.lookup
 
 
 def priority(corpus: str) -> int:

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from .labels import BIO_TAGS, EVENT_MODES, IGNORE_INDEX, QUOTE_TYPES, STANCES, label_maps
+from .registry import Registry
 
 SENTENCE = "sentence"  # one label per sentence, from the pooled sentence and context
 TOKEN = "token"  # one BIO tag per token of the sentence
@@ -80,22 +81,9 @@ class Task:
         return self.gold(record) if self.gold is not None else record.get(self.name)
 
 
-TASKS: dict[str, Task] = {}
-
-
-def register_task(task: Task) -> Task:
-    """Add a task to the registry (a name may be registered once); returns it."""
-    if task.name in TASKS and TASKS[task.name] != task:
-        raise ValueError(f"task {task.name!r} is already registered; pick another name")
-    TASKS[task.name] = task
-    return task
-
-
-def get_task(name: str) -> Task:
-    try:
-        return TASKS[name]
-    except KeyError:
-        raise KeyError(f"unknown task {name!r}; registered: {list(TASKS)}") from None
+TASKS: Registry[Task] = Registry("task", "quotestance.tasks.register_task")
+register_task = TASKS.register
+get_task = TASKS.lookup
 
 
 def task_names() -> tuple[str, ...]:
