@@ -7,6 +7,7 @@ evaluation skips it.
 
 from __future__ import annotations
 
+import typing
 from typing import TypedDict
 
 from datasets import Features, List, Value
@@ -28,23 +29,23 @@ class TextSpan(Span):
 
 
 class SentenceRecord(TypedDict):
-    """One sentence of the dataset: a row of FEATURES (see the comments there)."""
+    """One sentence of the dataset; FEATURES, its `datasets` schema, is derived from it."""
 
-    id: str
-    corpus: str
+    id: str  # "<corpus>:<doc_id>:<sent_index>", unique across sources
+    corpus: str  # the source: seed, reuters, polnear, plv, cameo, isot_politics, ...
     doc_id: str
     sent_index: int
     paragraph_index: int
-    start: int
+    start: int  # character offsets of `text` in the article file
     end: int
     text: str
-    context: str
+    context: str  # previous sentence of the same article (captions skipped), "" for the first
     is_caption: bool
-    split: str
-    fold: int
+    split: str  # train | validation | test | unlabelled
+    fold: int  # cross-validation fold, -1 where the source has fixed splits
     quote_type: str | None
     spans_labelled: bool
-    source_spans: list[Span]
+    source_spans: list[Span]  # character offsets inside `text`
     cue_spans: list[Span]
     content_spans: list[Span]
     source_resolved: str | None
@@ -53,7 +54,7 @@ class SentenceRecord(TypedDict):
     stance: str | None
     stance_target: str | None
     event_mode: str | None
-    event_source: str | None
+    event_source: str | None  # PLV's marked source and target, as metadata
     event_target: str | None
 
 
@@ -110,37 +111,19 @@ class LabeledSentence(TypedDict, total=False):
     stance_target: str | None
 
 
+# Python types of SentenceRecord to `datasets` types: one schema, written once above.
 SPAN_FEATURE = {"start": Value("int32"), "end": Value("int32")}
+_VALUES = {str: Value("string"), int: Value("int32"), bool: Value("bool")}
 
-FEATURES = Features(
-    {
-        "id": Value("string"),  # "<corpus>:<doc_id>:<sent_index>", unique across sources
-        "corpus": Value("string"),  # data source: seed, polnear, plv, cameo, isot_politics, ...
-        "doc_id": Value("string"),
-        "sent_index": Value("int32"),
-        "paragraph_index": Value("int32"),
-        "start": Value("int32"),  # character offsets of `text` in the article file
-        "end": Value("int32"),
-        "text": Value("string"),
-        "context": Value("string"),  # previous sentence of the same article, "" for the first
-        "is_caption": Value("bool"),
-        "split": Value("string"),  # train | validation | test | unlabelled
-        "fold": Value("int32"),  # cross-validation fold, -1 where the source has fixed splits
-        "quote_type": Value("string"),
-        "spans_labelled": Value("bool"),
-        "source_spans": List(SPAN_FEATURE),  # character offsets inside `text`
-        "cue_spans": List(SPAN_FEATURE),
-        "content_spans": List(SPAN_FEATURE),
-        "source_resolved": Value("string"),
-        "source_actor": Value("string"),
-        "anonymous": Value("bool"),
-        "stance": Value("string"),
-        "stance_target": Value("string"),
-        "event_mode": Value("string"),
-        "event_source": Value("string"),  # PLV's marked source and target, as metadata
-        "event_target": Value("string"),
-    }
-)
+
+def _feature(hint):
+    if typing.get_origin(hint) is list:
+        return List(SPAN_FEATURE)
+    kinds = [kind for kind in typing.get_args(hint) if kind is not type(None)] or [hint]
+    return _VALUES[kinds[0]]
+
+
+FEATURES = Features({name: _feature(hint) for name, hint in typing.get_type_hints(SentenceRecord).items()})
 
 LABEL_FIELDS = (
     "quote_type",
