@@ -183,3 +183,13 @@ def test_a_sentence_opening_with_an_aside_keeps_its_start():
 def test_glued_quotation_mark_goes_with_the_quotation_it_belongs_to(paragraph, left, right):
     sentences = Segmenter().segment(parse_article(paragraph, doc_id="glued"))
     assert [s.text for s in sentences] == [left, right]
+
+
+def test_trim_span_strips_whitespace_or_the_given_characters():
+    from quotestance.segment import trim_span
+
+    text = "  “We will,” he said. "
+    assert trim_span(text, 0, len(text)) == (2, len(text) - 1)
+    # The baseline's content edges also lose the punctuation around a reported clause.
+    assert text[slice(*trim_span(text, 3, 11, chars=" ,.;:"))] == "We will"
+    assert trim_span(text, 0, 2) is None and trim_span(" ,", 0, 2, chars=" ,") is None

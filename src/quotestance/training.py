@@ -143,7 +143,9 @@ def training_arguments(
         max_steps=train.max_steps,
         learning_rate=train.learning_rate,
         weight_decay=train.weight_decay,
-        warmup_steps=train.warmup_ratio,  # a float below 1 is a ratio of all steps
+        # Not a misnomer: transformers 5 removed `warmup_ratio`, and its `warmup_steps` reads
+        # a float below 1 as that share of all steps (config.RANGES keeps ours in [0, 1)).
+        warmup_steps=train.warmup_ratio,
         per_device_train_batch_size=train.per_device_train_batch_size,
         per_device_eval_batch_size=train.per_device_eval_batch_size,
         train_sampling_strategy="group_by_length" if train.group_by_length else "random",
