@@ -1,72 +1,11 @@
 """Evaluate a checkpoint, or the rule baseline, on a split: one report per corpus.
 
-    python scripts/evaluate.py --model models/<run> --config configs/<name>.yaml [--split test] [--output DIR]
-    python scripts/evaluate.py --baseline --config configs/<name>.yaml [--split test] [--output DIR]
-
-Reports go to DIR/<corpus>-<split>/ (default reports/<run or baseline>-<config name>/):
-report.json, report.md, confusion and per-class F1 pictures, errors.jsonl. Bootstrap
-intervals use the config's train.seed, as the reports written by training do.
+The command lives in `quotestance.commands.evaluate`; installed, it is `quotestance evaluate`.
+This file keeps `python scripts/evaluate.py ...` working from a checkout.
 """
 
-import argparse
-import sys
-from pathlib import Path
-
-from quotestance.config import describe_fields, load_config
-from quotestance.dataset import gold_split
-from quotestance.errors import EXIT_USAGE, QuotestanceError, run_script
-from quotestance.experiment import write_split_reports
-from quotestance.report import report_metadata
-
-BASELINE_NAME = "rule baseline (quotestance.baseline)"
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, epilog=describe_fields(), formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--model", help="a checkpoint folder, e.g. models/seed")
-    which.add_argument("--baseline", action="store_true", help="the rule baseline instead of a model")
-    parser.add_argument("--config", required=True, help="the YAML config whose dataset to evaluate on")
-    parser.add_argument("--split", default="test", help="train, validation or test (default test)")
-    parser.add_argument("--output", help="folder for the reports (default reports/<run>-<config>)")
-    args, overrides = parser.parse_known_args()
-    config = load_config(args.config, overrides)
-    try:
-        gold = gold_split(config, args.split)
-        if args.baseline:
-            from quotestance.actors import default_table
-            from quotestance.baseline import predict_records
-
-            table = default_table()
-            name, predict = "baseline", lambda records: predict_records(records, table)
-        else:
-            from quotestance.inference import Labeler
-
-            name, predict = Path(args.model).name, Labeler.from_pretrained(args.model).predict_records
-    except ValueError as error:  # a split name or argument that gold_split refuses
-        if isinstance(error, QuotestanceError):
-            raise
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    predictions = predict(gold)
-    output = Path(args.output or f"reports/{name}-{Path(args.config).stem}")
-    metadata = report_metadata(
-        config, model=BASELINE_NAME if args.baseline else args.model, config_file=args.config
-    )
-    for path in write_split_reports(
-        gold,
-        predictions,
-        output,
-        args.split,
-        metadata,
-        bootstrap_samples=config.train.bootstrap_samples,
-        seed=config.train.seed,
-    ):
-        print(f"wrote {path}/report.md")
-    return 0
-
+from quotestance.commands.evaluate import main
+from quotestance.errors import run_script
 
 if __name__ == "__main__":
     run_script(main)

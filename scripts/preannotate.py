@@ -1,49 +1,11 @@
 """Draft annotations of new articles, for a person to correct.
 
-    python scripts/preannotate.py data/raw/new_article.txt [more.txt | folder ...] --output drafts/
-    python scripts/preannotate.py articles/ --output drafts/ --model models/full --label-studio
-
-Writes <doc_id>.jsonl per article in the gold format of data/annotations/ (one line
-per sentence), drafted by the rule baseline or, with --model, by a trained checkpoint.
---label-studio adds <doc_id>.tasks.json: Label Studio tasks with the draft as
-predictions (the model's probabilities as scores); see docs/annotation.md. An existing
-file is never overwritten.
+The command lives in `quotestance.commands.preannotate`; installed, it is `quotestance preannotate`.
+This file keeps `python scripts/preannotate.py ...` working from a checkout.
 """
 
-import argparse
-import sys
-
-from quotestance.errors import EXIT_USAGE, run_script
-from quotestance.preannotate import write_preannotations
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("inputs", nargs="+", help="article .txt files or folders of them")
-    parser.add_argument("--output", required=True, help="folder for the drafted <doc_id>.jsonl files")
-    parser.add_argument("--model", help="draft with this checkpoint (default: the rule baseline)")
-    parser.add_argument(
-        "--label-studio", action="store_true", help="also write <doc_id>.tasks.json for Label Studio"
-    )
-    args = parser.parse_args()
-    labeler = None
-    if args.model:
-        from quotestance.inference import Labeler
-
-        labeler = Labeler.from_pretrained(args.model)
-    try:
-        written = write_preannotations(
-            args.inputs, args.output, labeler=labeler, label_studio=args.label_studio
-        )
-    except (FileExistsError, FileNotFoundError) as error:  # never overwrite a draft
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    for path in written:
-        print(f"wrote {path}")
-    return 0
-
+from quotestance.commands.preannotate import main
+from quotestance.errors import run_script
 
 if __name__ == "__main__":
     run_script(main)

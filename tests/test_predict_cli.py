@@ -1,7 +1,7 @@
-"""scripts/predict.py: every input kind, both output formats, bad input and exit codes."""
+"""`quotestance predict` (scripts/predict.py): every input kind, both output formats, bad
+input and exit codes."""
 
 import csv
-import importlib.util
 import io
 import json
 import shutil
@@ -19,11 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def predict():
-    """The script's module, run in-process (an interpreter per call would dominate)."""
-    spec = importlib.util.spec_from_file_location("predict_script", ROOT / "scripts" / "predict.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The command's module, run in-process (an interpreter per call would dominate)."""
+    from quotestance.commands import predict
+
+    return predict
 
 
 @pytest.fixture(scope="module")

@@ -1,3 +1,8 @@
 """quotestance: who says what about whom in international news, sentence by sentence."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("quotestance")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0.1.0"

@@ -1,12 +1,12 @@
 """The actor table: a quotation's source text to the code of whom it speaks for.
 
-    table = ActorTable.from_yaml("configs/actors.yaml")
+    table = ActorTable.from_yaml(DEFAULT_TABLE_PATH)  # or a copy you edited
     table.lookup("Pakistan’s foreign ministry")           # "PAK"
     table.lookup("Afghan Taliban militants")             # "TALIBAN", the longest entry wins
     table.lookup("The administration official", context) # no entry: the first actor in context
 
-The table is user-editable YAML (configs/actors.yaml); a malformed one is refused
-with the file and line of the fault.
+The table is user-editable YAML (the package's resources/actors.yaml; copy it to
+edit); a malformed one is refused with the file and line of the fault.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -21,8 +22,10 @@ import yaml
 from .errors import QuotestanceError
 from .labels import ACTOR_CODE_PATTERN, NO_ACTOR, OTHER_ACTOR
 
-# The table shipped with the project; users point at their own copy instead.
-DEFAULT_TABLE_PATH = Path(__file__).resolve().parents[2] / "configs" / "actors.yaml"
+# The table shipped inside the package (so an installed wheel has it); users copy it
+# (`quotestance.actors.DEFAULT_TABLE_PATH`) and point at their copy instead. A wheel is
+# installed unpacked, so the resource is a file on disk.
+DEFAULT_TABLE_PATH = Path(str(resources.files("quotestance").joinpath("resources", "actors.yaml")))
 
 RESERVED_CODES = {OTHER_ACTOR, NO_ACTOR}  # OTHER: a source the table does not place; NONE: no source
 
@@ -80,7 +83,9 @@ class ActorTable:
         countryinfo package is added under the file's own entries (`world_entries`)."""
         path = Path(path)
         if not path.is_file():
-            raise ActorTableError(f"actor table not found: {path}; see configs/actors.yaml for the format")
+            raise ActorTableError(
+                f"actor table not found: {path}; see quotestance/resources/actors.yaml for the format"
+            )
         try:
             root = yaml.compose(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
@@ -191,7 +196,7 @@ def world_entries() -> dict[str, str]:
 
 
 def default_table() -> ActorTable:
-    """The project's configs/actors.yaml."""
+    """The table shipped in the package (resources/actors.yaml)."""
     return ActorTable.from_yaml(DEFAULT_TABLE_PATH)
 
 
@@ -201,7 +206,7 @@ def _entries_from_node(root, path: Path) -> tuple[dict[str, str], bool]:
         raise ActorTableError(f"{path}, line {line}: {message}")
 
     if not isinstance(root, yaml.MappingNode):
-        fail(root, "expected a mapping with the key `actors:`; see configs/actors.yaml")
+        fail(root, "expected a mapping with the key `actors:`; see quotestance/resources/actors.yaml")
     sections = {key.value: value for key, value in root.value}
     if "actors" not in sections or set(sections) - {"actors", "world"}:
         fail(root, f"expected the key `actors:` (and optionally `world:`), found {sorted(sections)}")

@@ -19,6 +19,10 @@ from pathlib import Path
 
 import yaml
 from transformers import AutoConfig
+from transformers.integrations.integration_utils import (
+    INTEGRATION_TO_CALLBACK,
+    get_available_reporting_integrations,
+)
 
 from .encoders import TINY_RANDOM, resolve_encoder_path, tiny_encoder_config
 from .errors import QuotestanceError
@@ -152,6 +156,12 @@ class TrainConfig:
     eval_strategy: str = option("epoch", "epoch | steps | no")
     eval_steps: int = option(500, "steps between evaluations when eval_strategy is steps")
     logging_steps: int = option(10, "steps between loss logs")
+    report_to: str = option(
+        "none",
+        "where the Trainer also logs: none, tensorboard (pip install 'quotestance[tensorboard]'), "
+        "or another transformers integration whose package is installed (wandb, mlflow, ...)",
+    )
+    logging_dir: str = option("runs", "TensorBoard event files go to <logging_dir>/<run_name>/")
     cross_validate: bool = option(False, "k-fold out-of-fold metrics before the final fit (the seed)")
     resume: bool = option(False, "continue from the last checkpoint of this run")
     dataloader_num_workers: int = option(0, "DataLoader worker processes")
@@ -164,6 +174,18 @@ class TrainConfig:
             )
         if self.eval_strategy not in {"epoch", "steps", "no"}:
             raise ConfigError(f"train.eval_strategy must be epoch, steps or no, got {self.eval_strategy!r}")
+        if self.report_to != "none":
+            known = list(INTEGRATION_TO_CALLBACK)
+            if self.report_to not in known:
+                raise ConfigError(
+                    f"train.report_to={self.report_to!r}: unknown; valid: none, {', '.join(known)}"
+                )
+            if self.report_to not in get_available_reporting_integrations():
+                extra = " (pip install 'quotestance[tensorboard]')" if self.report_to == "tensorboard" else ""
+                raise ConfigError(
+                    f"train.report_to={self.report_to!r}: its package is not installed{extra}; "
+                    "install it or use train.report_to=none"
+                )
 
 
 @dataclass

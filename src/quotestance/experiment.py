@@ -20,7 +20,7 @@ from .evaluation import evaluate
 from .inference import Labeler
 from .model import QuoteStanceModel
 from .model_card import model_card
-from .report import write_report
+from .report import learning_curves_png, write_report
 from .schema import Prediction, SentenceRecord
 from .training import fit
 
@@ -100,7 +100,14 @@ def train_final(config: Config, data: DatasetDict) -> tuple[QuoteStanceModel, ob
     validation = data.get("validation")
     if validation is not None and len(validation) == 0:
         validation = None
-    return fit(config, data["train"], validation, work_dir(config), resume=config.train.resume)
+    return fit(
+        config,
+        data["train"],
+        validation,
+        work_dir(config),
+        resume=config.train.resume,
+        logging_dir=Path(config.train.logging_dir) / config.train.run_name,
+    )
 
 
 def evaluate_tests(
@@ -165,10 +172,12 @@ def run_info(config: Config, data: DatasetDict, history: dict, wall_seconds: flo
 def save_run(
     directory: Path, model: QuoteStanceModel, tokenizer, info: dict, reports: dict[str, dict]
 ) -> None:
-    """Checkpoint (safetensors, config with label maps, tokenizer), run_info.json and the
-    model card, into `directory` (a staging directory renamed into place by the caller)."""
+    """Checkpoint (safetensors, config with label maps, tokenizer), run_info.json, the
+    learning curves (learning_curves.png) and the model card, into `directory` (a staging
+    directory renamed into place by the caller)."""
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)
+    info["learning_curves"] = learning_curves_png(info.get("log_history", []), directory)
     (directory / "run_info.json").write_text(json.dumps(info, indent=2, default=str) + "\n", encoding="utf-8")
     (directory / "README.md").write_text(model_card(model.config, info, reports), encoding="utf-8")
 

@@ -7,7 +7,7 @@ An article is segmented, every sentence is labelled with its previous sentence a
 context, photo captions skipped, exactly as in training (segment.contexts; all tasks
 in one forward pass, batches sorted by length), and the sources
 are resolved across the article ("He" after a sentence about Trump is Donald Trump)
-and coded with the user-editable actor table (configs/actors.yaml).
+and coded with the user-editable actor table (quotestance/resources/actors.yaml).
 
 Reading the command line's files and writing its output is `quotestance.io`'s job.
 """
@@ -123,7 +123,7 @@ class Labeler:
             batch_size: sentences per forward pass (sorted by length first).
             quantize: "int8" for dynamic int8 on CPU (docs/inference.md has the measured
                 speed), or None.
-            actors: the actor table's YAML path (default configs/actors.yaml), an
+            actors: the actor table's YAML path (default: the one in the package), an
                 ActorTable, or None to leave source_actor as NONE.
 
         Returns:

@@ -37,6 +37,11 @@ def model_card(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) 
     for split, counts in info.get("split_sizes", {}).items():
         described = ", ".join(f"{corpus} {n}" for corpus, n in counts.items()) or "none"
         lines.append(f"| {split} | {described} |")
+    if info.get("learning_curves"):
+        lines += ["", "## Training", "", f"![learning curves]({info['learning_curves']})", ""]
+        lines += [
+            f"{info.get('global_step')} steps in {info.get('wall_seconds')} s; the log is in run_info.json."
+        ]
     lines += ["", "## Metrics", ""]
     if reports:
         lines += [
@@ -63,7 +68,7 @@ def model_card(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) 
         "- Stance is per sentence; irony, hedged diplomacy and balance across a whole "
         "article are out of its reach.",
         "- Resolved sources and actor codes come from rules (the previous named source, "
-        "`configs/actors.yaml`), not from the model.",
+        "`quotestance/resources/actors.yaml`), not from the model.",
         "- The seed-only model has seen one article: its numbers are a smoke test, not a measure of quality.",
         "",
         "## Provenance",

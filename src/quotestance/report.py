@@ -172,6 +172,45 @@ def _f1_png(task: str, metrics: dict, folder: Path) -> str:
     return name
 
 
+def learning_curves_png(log_history: list[dict], folder: Path) -> str | None:
+    """Training loss and every validation metric by step, as learning_curves.png in
+    `folder`; its name, or None when the history logged nothing to draw."""
+    loss = [(entry["step"], entry["loss"]) for entry in log_history if "loss" in entry and "step" in entry]
+    metrics: dict[str, list[tuple[int, float]]] = {}
+    for entry in log_history:
+        for key, value in entry.items():
+            if (
+                key.startswith("eval_")
+                and key not in ("eval_runtime", "eval_loss")
+                and "per_second" not in key
+            ):
+                metrics.setdefault(key.removeprefix("eval_"), []).append((entry["step"], value))
+    eval_loss = [(entry["step"], entry["eval_loss"]) for entry in log_history if "eval_loss" in entry]
+    if not loss and not metrics:
+        return None
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    if loss:
+        left.plot(*zip(*loss), label="training loss", color="tab:blue")
+    if eval_loss:
+        left.plot(*zip(*eval_loss), "o-", label="validation loss", color="tab:orange")
+    left.set_xlabel("step")
+    left.set_ylabel("loss")
+    left.legend()
+    for name, points in sorted(metrics.items()):
+        right.plot(*zip(*points), "o-", label=name)
+    right.set_xlabel("step")
+    right.set_ylabel("validation metric")
+    right.set_ylim(0, 1)
+    if metrics:
+        right.legend(fontsize=8)
+    else:
+        right.text(0.5, 0.5, "no validation split", ha="center", va="center", transform=right.transAxes)
+    figure.tight_layout()
+    figure.savefig(folder / "learning_curves.png", dpi=100)
+    plt.close(figure)
+    return "learning_curves.png"
+
+
 def _number(value) -> str:
     return "–" if value is None else f"{value:.3f}"
 

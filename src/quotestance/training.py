@@ -161,7 +161,9 @@ def training_arguments(
         metric_for_best_model=metric if evaluate else None,
         greater_is_better=True,
         logging_steps=train.logging_steps,
-        report_to=[],
+        # TensorBoard gets its own callback in `fit` (its folder is the run's, not the
+        # Trainer's work folder, which is removed); other integrations log their own way.
+        report_to=[] if train.report_to in ("none", "tensorboard") else [train.report_to],
         label_names=[features.label_column(task) for task in config.model.tasks],
         remove_unused_columns=False,
         dataloader_num_workers=train.dataloader_num_workers,
@@ -177,10 +179,12 @@ def fit(
     work_dir: Path,
     resume: bool = False,
     checkpoints: bool = True,
+    logging_dir: Path | None = None,
 ) -> tuple[QuoteStanceModel, object, dict]:
     """Train a fresh model; returns it (the best checkpoint where there is validation),
     its tokenizer and the Trainer's log history. `checkpoints=False` (cross-validation
-    folds) keeps nothing on disk."""
+    folds) keeps nothing on disk. With `train.report_to=tensorboard` and a `logging_dir`,
+    the run's TensorBoard event files go there."""
     model, tokenizer = build_model(config)
     train_set = encode(train_records, tokenizer, model)
     validation_set = encode(validation_records, tokenizer, model) if validation_records else None
@@ -203,6 +207,7 @@ def fit(
         data_collator=MultiTaskCollator(tokenizer, config.model.tasks),
         processing_class=tokenizer,
         compute_metrics=selection_metrics(config.model.tasks),
+        callbacks=tensorboard_callbacks(config, logging_dir),
     )
     checkpoint = resume and _last_checkpoint(work_dir)
     if resume and not checkpoint:
@@ -213,6 +218,16 @@ def fit(
         tokenizer,
         {"log_history": trainer.state.log_history, "global_step": trainer.state.global_step},
     )
+
+
+def tensorboard_callbacks(config: Config, logging_dir: Path | None) -> list:
+    """A TensorBoard callback writing to `logging_dir`, when the config asks for one."""
+    if config.train.report_to != "tensorboard" or logging_dir is None:
+        return []
+    from torch.utils.tensorboard import SummaryWriter  # tensorboard: an optional extra, checked by the config
+    from transformers.integrations import TensorBoardCallback
+
+    return [TensorBoardCallback(SummaryWriter(log_dir=str(logging_dir)))]
 
 
 def _last_checkpoint(work_dir: Path) -> str | None:
