@@ -13,9 +13,12 @@ reason. Never pickle, never remote code.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import torch
+from huggingface_hub import snapshot_download
+from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 from safetensors import SafetensorError, safe_open
 from transformers import AutoTokenizer
 
@@ -30,9 +33,36 @@ class CheckpointError(QuotestanceError, ValueError):
     """A directory that is not a loadable quotestance checkpoint; says which file and the fix."""
 
 
+# A Hub repository id: "owner/name", as the Hub allows them.
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+# Only what a checkpoint needs: safetensors weights, JSON configs, tokenizer files.
+CHECKPOINT_FILES = [
+    "config.json", "model.safetensors", "tokenizer*", "special_tokens_map.json", "vocab.txt", "*.md",
+]  # fmt: skip
+
+
+def resolve_checkpoint(path_or_id: str | Path) -> Path:
+    """A local checkpoint folder, or the local copy of a Hub repository `owner/name`
+    (downloaded into the Hugging Face cache, or read from it when HF_HUB_OFFLINE=1).
+    Only the files of CHECKPOINT_FILES are fetched: weights are never pickles, and no
+    code is ever downloaded or run."""
+    path = Path(path_or_id)
+    if path.exists() or not HUB_ID.match(str(path_or_id)):
+        return path
+    try:
+        return Path(snapshot_download(str(path_or_id), allow_patterns=CHECKPOINT_FILES))
+    except (HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError, OSError) as error:
+        raise CheckpointError(
+            f"{path_or_id}: not a local folder, and not a Hub repository this machine can read "
+            f"({type(error).__name__}); give the directory that training wrote (models/<run>), or "
+            "a Hub id that is in the local cache when offline"
+        ) from None
+
+
 def check_checkpoint(path: str | Path) -> Path:
-    """The checkpoint directory, once it has every file a Labeler needs from this project."""
-    path = Path(path)
+    """The checkpoint directory (a folder or a Hub id, `resolve_checkpoint`), once it has
+    every file a Labeler needs from this project."""
+    path = resolve_checkpoint(path)
     hint = "give the directory that scripts/train.py wrote (models/<run>)"
     if not path.exists():
         raise CheckpointError(f"{path}: no such checkpoint directory; {hint}")

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datasets import Dataset, DatasetDict
+from huggingface_hub import DatasetCardData
 
 from .atomic import staged_directory
 from .corpora.isot import CATEGORIES, isot_records
@@ -214,13 +215,33 @@ def _split_stats(rows: list[dict]) -> dict:
 
 
 def dataset_card(config: Config, stats: dict) -> str:
-    """The Markdown README.md written beside the dataset."""
+    """The Markdown README.md written beside the dataset, with the Hub's YAML metadata
+    (huggingface_hub's `DatasetCardData`) as its header and every source's licence."""
     data = config.data
+    sources = [get_source(name) for name in stats["sources"]]
+    metadata = DatasetCardData(
+        language="en",
+        license="other",  # the sources' own terms, listed per source below
+        pretty_name="quotestance sentence dataset",
+        task_categories=["text-classification", "token-classification"],
+        tags=["quotation-attribution", "stance-detection", "news"],
+        source_datasets=[source.origin for source in sources],
+    )
     lines = [
+        "---",
+        metadata.to_yaml(),
+        "---",
+        "",
         "# quotestance sentence dataset",
         "",
         f"Sources: {', '.join(stats['sources'])}. Corpora from `{data.corpora_dir}`. "
-        f"Built in {stats['seconds']} s by `scripts/build_dataset.py` (see docs/data.md).",
+        f"Built in {stats['seconds']} s by `quotestance build` (see docs/data.md).",
+        "",
+        "## Sources and licences",
+        "",
+        "| source | origin | licence as stated |",
+        "|---|---|---|",
+        *(f"| {source.name} | {source.origin} | {source.licence} |" for source in sources),
         "",
         "## How the splits were made",
         "",

