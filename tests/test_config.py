@@ -96,3 +96,16 @@ def test_help_lists_every_config_key_with_its_help(root):
         for item in dataclasses.fields(cls):
             assert f"{section}.{item.name} (" in shown
             assert item.metadata["help"] in shown
+
+
+def test_paths_in_a_config_file_are_relative_to_that_file(root, tmp_path, monkeypatch):
+    monkeypatch.chdir(root)
+    at_root = load_config(root / "configs" / "full.yaml")
+    monkeypatch.chdir(tmp_path)
+    elsewhere = load_config(root / "configs" / "full.yaml", ["--data.cache_dir=my-cache"])
+    for key in ("raw_dir", "annotations_dir", "processed_dir", "reuters_gold_dir", "corpora_dir"):
+        assert (tmp_path / getattr(elsewhere.data, key)).resolve() == (
+            root / getattr(at_root.data, key)
+        ).resolve()
+    assert at_root.data.processed_dir == "data/processed/full"  # relative, short, from the root
+    assert elsewhere.data.cache_dir == "my-cache"  # the command line: relative to where you are

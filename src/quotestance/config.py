@@ -11,6 +11,7 @@ the file and the valid keys, in the YAML and in `--section.key=value` alike.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import types
 import typing
@@ -50,7 +51,7 @@ class DataConfig:
     """`data:` what the dataset is built from and how it is split (quotestance.dataset)."""
 
     corpora_dir: str = option(
-        "../shared/corpora", "the public corpora, read in place; relative to the project root"
+        "../shared/corpora", "the public corpora, read in place (one folder per corpus)"
     )
     raw_dir: str = option("data/raw", "the seed articles (immutable)")
     annotations_dir: str = option("data/annotations", "gold labels of the seed articles")
@@ -370,8 +371,31 @@ def _merge_yaml(path: Path, values: dict, origin: dict, seen: set) -> None:
             raise ConfigError(f"{path}: section {section!r} must be a mapping of keys to values")
         for key, value in entries.items():
             _check_key(section, key, where=str(path))
+            if f"{section}.{key}" in PATH_KEYS and isinstance(value, str):
+                value = _relative_to_file(value, path)
             values[section][key] = value
             origin[f"{section}.{key}"] = str(path)
+
+
+# Folder and file settings. In a YAML file they are relative to that file's folder (a
+# config and the data it names move together); on the command line and as defaults,
+# relative to the working directory, as a shell user expects.
+PATH_KEYS = {
+    "data.corpora_dir", "data.raw_dir", "data.annotations_dir", "data.processed_dir", "data.cache_dir",
+    "data.reuters_gold_dir", "train.output_dir", "train.logging_dir",
+}  # fmt: skip
+
+
+def _relative_to_file(value: str, config_file: Path) -> str:
+    """A path written in `config_file`, as a path from the working directory (kept
+    relative where it can be, so that cards and reports show no machine's folders)."""
+    if Path(value).is_absolute():
+        return value
+    resolved = config_file.parent / value
+    try:
+        return os.path.relpath(resolved)
+    except ValueError:  # another drive (Windows): no relative path exists
+        return str(resolved.resolve())
 
 
 def _parse_override(text: str) -> tuple[str, str, object]:

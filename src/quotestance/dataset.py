@@ -23,8 +23,9 @@ Steps, in order, each deterministic:
 5. `data.source_weights` on train only: 0.5 keeps a hash-chosen half of that
    source's train sentences, 2.0 repeats each twice (same id), 1.5 all plus half.
 
-Relative paths in the config are relative to the working directory: run from the
-project root.
+Paths are resolved when the config loads (`config.PATH_KEYS`): those written in a
+YAML file relative to that file, overrides and defaults relative to the working
+directory.
 """
 
 from __future__ import annotations
