@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Written once everything is installed, so that a failed install is retried next time.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup data train test lint bench clean browser
+.PHONY: setup data train test test-min lint bench clean browser
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,19 @@ lint: setup
 
 test: setup browser lint
 	$(BIN)/python -m pytest
+	$(MAKE) test-min
+
+# The declared dependency floors, installed exactly (scripts/min_constraints.py pins every
+# `>=` of pyproject.toml), in an environment of their own; the fast tests run on them, so
+# a floor in pyproject.toml cannot lie.
+MIN_VENV := .venv-min
+test-min: setup browser
+	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/pip install -q --upgrade pip
+	$(MIN_VENV)/bin/pip install -q $(PIP_TORCH_ARGS) torch==$(TORCH_VERSION)
+	$(BIN)/python scripts/min_constraints.py --extras encoder,dev > $(MIN_VENV)/constraints.txt
+	$(MIN_VENV)/bin/pip install -q -c $(MIN_VENV)/constraints.txt -e ".[encoder,dev]"
+	$(MIN_VENV)/bin/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python benchmarks/bench_train.py --config configs/full.yaml

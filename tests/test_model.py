@@ -9,6 +9,7 @@ from datasets import Dataset
 
 from quotestance import features
 from quotestance.annotations import seed_records
+from quotestance.checkpoint import load_checkpoint
 from quotestance.config import load_config
 from quotestance.labels import BIO_TAGS, QUOTE_TYPES, STANCES
 from quotestance.model import QuoteStanceModel
@@ -83,14 +84,14 @@ def test_train_save_reload_gives_identical_predictions(tiny_config, seed_dataset
     assert info["global_step"] > 0
     model.save_pretrained(tmp_path / "ckpt")
     tokenizer.save_pretrained(tmp_path / "ckpt")
-    reloaded = QuoteStanceModel.from_pretrained(tmp_path / "ckpt")
-    from transformers import AutoTokenizer
+    # The project's loader (every tensor accounted for), which every command uses.
+    reloaded, reloaded_tokenizer = load_checkpoint(tmp_path / "ckpt")
 
     records = list(seed_dataset)
     before = Predictor(model, tokenizer).predict(
         [r["text"] for r in records], [r["context"] for r in records]
     )
-    after = Predictor(reloaded, AutoTokenizer.from_pretrained(tmp_path / "ckpt")).predict(
+    after = Predictor(reloaded, reloaded_tokenizer).predict(
         [r["text"] for r in records], [r["context"] for r in records]
     )
     assert before == after  # every head: labels, probabilities and spans

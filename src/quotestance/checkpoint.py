@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import torch
+import transformers
 from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 from safetensors import SafetensorError, safe_open
@@ -149,7 +150,7 @@ def load_checkpoint(path: str | Path):
     model.eval()
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(path), trust_remote_code=False)
+        tokenizer = _tokenizer_class(path).from_pretrained(str(path), trust_remote_code=False)
     except Exception as error:  # tokenizers raises its own types; any failure here is the files'
         names = ", ".join(n for n in ("tokenizer_config.json", *TOKENIZER_FILES) if (path / n).exists())
         raise CheckpointError(
@@ -158,6 +159,19 @@ def load_checkpoint(path: str | Path):
             "tokenizer.save_pretrained(dir)"
         ) from None
     return model, tokenizer
+
+
+def _tokenizer_class(path: Path):
+    """The tokenizer class that tokenizer_config.json names (a transformers class), else
+    AutoTokenizer. Named, not guessed: AutoTokenizer in transformers 5.2 to 5.4 looks at
+    config.json's model_type first, does not know "quotestance", and falls back to a
+    generic tokenizer that returns no token_type_ids (the sentence/context segments)."""
+    try:
+        name = json.loads((path / "tokenizer_config.json").read_text(encoding="utf-8")).get("tokenizer_class")
+    except (OSError, ValueError):
+        return AutoTokenizer
+    found = getattr(transformers, name, None) if isinstance(name, str) else None
+    return found if isinstance(found, type) and hasattr(found, "from_pretrained") else AutoTokenizer
 
 
 def _differences(expected: dict[str, tuple], found: dict[str, tuple]) -> str:

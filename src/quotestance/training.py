@@ -143,8 +143,9 @@ def training_arguments(
         max_steps=train.max_steps,
         learning_rate=train.learning_rate,
         weight_decay=train.weight_decay,
-        # Not a misnomer: transformers 5 removed `warmup_ratio`, and its `warmup_steps` reads
-        # a float below 1 as that share of all steps (config.RANGES keeps ours in [0, 1)).
+        # Not a misnomer: transformers 5 deprecated `warmup_ratio` (gone after 5.2), and its
+        # `warmup_steps` reads a float below 1 as that share of all steps (config.RANGES
+        # keeps ours in [0, 1)).
         warmup_steps=train.warmup_ratio,
         per_device_train_batch_size=train.per_device_train_batch_size,
         per_device_eval_batch_size=train.per_device_eval_batch_size,
