@@ -2,3 +2,9 @@
 
 `scripts/*.py` are thin wrappers around them, for use from a checkout.
 """
+
+import argparse
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """The docstring's layout kept, and every option's default shown in --help."""

@@ -9,6 +9,7 @@ from datasets.utils.logging import disable_progress_bar
 
 from ..config import describe_fields, load_config
 from ..dataset import build_dataset, dataset_card, save_dataset
+from . import HelpFormatter
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> None:
@@ -16,7 +17,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> None:
         prog=prog,
         description=__doc__,
         epilog=describe_fields(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--config", required=True, help="a YAML file in configs/")
     args, overrides = parser.parse_known_args(argv)

@@ -13,12 +13,11 @@ import sys
 from ..atomic import write_text_atomic
 from ..errors import EXIT_USAGE
 from ..report import compare_reports, load_report
+from . import HelpFormatter
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument("reports", nargs="+", help="report.json files or their folders (two or more)")
     parser.add_argument("--output", help="also write the table to this Markdown file")
     args = parser.parse_args(argv)

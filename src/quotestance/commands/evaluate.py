@@ -17,6 +17,7 @@ from ..dataset import gold_split
 from ..errors import EXIT_USAGE, QuotestanceError
 from ..experiment import write_split_reports
 from ..report import report_metadata
+from . import HelpFormatter
 
 BASELINE_NAME = "rule baseline (quotestance.baseline)"
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         prog=prog,
         description=__doc__,
         epilog=describe_fields(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="a checkpoint folder, e.g. models/seed")

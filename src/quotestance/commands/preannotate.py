@@ -15,12 +15,11 @@ import sys
 
 from ..errors import EXIT_USAGE
 from ..preannotate import write_preannotations
+from . import HelpFormatter
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument("inputs", nargs="+", help="article .txt files or folders of them")
     parser.add_argument("--output", required=True, help="folder for the drafted <doc_id>.jsonl files")
     parser.add_argument("--model", help="draft with this checkpoint (default: the rule baseline)")

@@ -28,10 +28,13 @@ from ..errors import EXIT_FAILED, EXIT_USAGE, QuotestanceError, exit_status
 from ..html_view import render_site
 from ..inference import QUANTIZE_CHOICES, Labeler
 from ..io import ResultWriter, read_inputs
+from . import HelpFormatter
 
 
 def parse_args(argv=None, prog: str | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog=prog, description=__doc__.split("\n\n")[0], formatter_class=HelpFormatter
+    )
     parser.add_argument("--model", required=True, help="checkpoint directory written by scripts/train.py")
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="article, folder, sentences .jsonl, or -")
     parser.add_argument(
@@ -46,8 +49,10 @@ def parse_args(argv=None, prog: str | None = None) -> argparse.Namespace:
         default="jsonl",
         help="html: the article view (quotestance.html_view), one page per article",
     )
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
+    parser.add_argument("--batch-size", type=int, default=64, help="sentences per forward pass")
+    parser.add_argument(
+        "--device", choices=("cpu", "cuda", "auto"), default="auto", help="auto: CUDA when present, else CPU"
+    )
     parser.add_argument(
         "--quantize", choices=QUANTIZE_CHOICES, help="dynamic int8 on CPU: faster, see docs/inference.md"
     )

@@ -15,6 +15,7 @@ from .. import experiment
 from ..atomic import staged_directory
 from ..config import describe_fields, load_config
 from ..report import report_metadata
+from . import HelpFormatter
 
 
 def parse_args(argv: list[str] | None = None, prog: str | None = None):
@@ -22,7 +23,7 @@ def parse_args(argv: list[str] | None = None, prog: str | None = None):
         prog=prog,
         description=__doc__,
         epilog=describe_fields(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--config", required=True, help="a YAML file from configs/")
     parser.add_argument(
