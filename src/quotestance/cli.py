@@ -25,6 +25,7 @@ COMMANDS = {
     "compare": ("compare", "compare evaluation reports made on the same test data"),
     "predict": ("predict", "label articles with a trained checkpoint (JSONL, CSV or HTML)"),
     "preannotate": ("preannotate", "draft annotation files of new articles for a person to correct"),
+    "fetch-corpora": ("fetch_corpora", "download the public corpora from their origins and verify them"),
 }
 
 
