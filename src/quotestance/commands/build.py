@@ -3,22 +3,15 @@
 quotestance build --config configs/full.yaml [--data.key=value ...]
 """
 
-import argparse
-
 from datasets.utils.logging import disable_progress_bar
 
-from ..config import describe_fields, load_config
+from ..config import load_config
 from ..dataset import build_dataset, dataset_card, save_dataset
-from . import HelpFormatter
+from . import config_parser
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description=__doc__,
-        epilog=describe_fields(),
-        formatter_class=HelpFormatter,
-    )
+    parser = config_parser(prog, __doc__)
     parser.add_argument("--config", required=True, help="a YAML file in configs/")
     args, overrides = parser.parse_known_args(argv)
     disable_progress_bar()  # the card is the output; per-split bars only bury it

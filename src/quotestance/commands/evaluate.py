@@ -8,27 +8,21 @@ report.json, report.md, confusion and per-class F1 pictures, errors.jsonl. Boots
 intervals use the config's train.seed, as the reports written by training do.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
-from ..config import describe_fields, load_config
+from ..config import load_config
 from ..dataset import gold_split
 from ..errors import EXIT_USAGE, QuotestanceError
 from ..experiment import write_split_reports
 from ..report import report_metadata
-from . import HelpFormatter
+from . import config_parser
 
 BASELINE_NAME = "rule baseline (quotestance.baseline)"
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description=__doc__,
-        epilog=describe_fields(),
-        formatter_class=HelpFormatter,
-    )
+    parser = config_parser(prog, __doc__)
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="a checkpoint folder, e.g. models/seed")
     which.add_argument("--baseline", action="store_true", help="the rule baseline instead of a model")

@@ -4,7 +4,6 @@ quotestance train --config configs/seed.yaml [--train.seed=7 ...]
 accelerate launch scripts/train.py --config configs/full.yaml    # several GPUs
 """
 
-import argparse
 import logging
 import time
 
@@ -13,18 +12,13 @@ from datasets.utils.logging import disable_progress_bar
 
 from .. import experiment
 from ..atomic import staged_directory
-from ..config import describe_fields, load_config
+from ..config import load_config
 from ..report import report_metadata
-from . import HelpFormatter
+from . import config_parser
 
 
 def parse_args(argv: list[str] | None = None, prog: str | None = None):
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description=__doc__,
-        epilog=describe_fields(),
-        formatter_class=HelpFormatter,
-    )
+    parser = config_parser(prog, __doc__)
     parser.add_argument("--config", required=True, help="a YAML file from configs/")
     parser.add_argument(
         "--resume",
