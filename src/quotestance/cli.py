@@ -11,6 +11,7 @@ Each command is a module of `quotestance.commands` with `main(argv, prog)`; the
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -56,10 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown command {name!r}; the commands are {', '.join(COMMANDS)}", file=sys.stderr)
         return EXIT_USAGE
     module = importlib.import_module(f"quotestance.commands.{COMMANDS[name][0]}")
-    prog = f"quotestance {name}"
-    if name == "predict":  # its own runner: stops quietly when stdout is closed (`| head`)
-        module.run(argv[1:], prog)
-    return exit_status(module.main, argv[1:], prog)
+    try:
+        return exit_status(module.main, argv[1:], f"quotestance {name}")
+    except BrokenPipeError:
+        # The reader closed stdout (`quotestance predict ... | head`): stop quietly, as
+        # other shell tools do, with stdout pointed at /dev/null for the interpreter's exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def run() -> None:

@@ -94,17 +94,18 @@ def encode_batch(
     """`datasets.map(batched=True)` function: tokens plus one label column per task."""
     contexts = batch["context"] if use_context else None
     encoded = tokenize(tokenizer, batch["text"], contexts, max_length, return_offsets=True)
-    rows = [{key: values[row] for key, values in batch.items()} for row in range(len(batch["text"]))]
+    size = len(batch["text"])
     for name, labels in task_labels.items():
         task = get_task(name)
         label2id, _ = label_maps(tuple(labels))
-        column = []
-        for row, record in enumerate(rows):
-            if task.kind == TOKEN:
-                column.append(_span_labels(batch, row, encoded, label2id))
-            else:
-                value = task.gold_label(record)
-                column.append(label2id[value] if value is not None else IGNORE_INDEX)
+        if task.kind == TOKEN:
+            column = [_span_labels(batch, row, encoded, label2id) for row in range(size)]
+        else:
+            if task.gold is None:  # the record's field of the task's name, read as a column
+                values = batch[name]
+            else:  # a derived label needs the whole record
+                values = [task.gold({key: batch[key][row] for key in batch}) for row in range(size)]
+            column = [label2id[value] if value is not None else IGNORE_INDEX for value in values]
         encoded[label_column(name)] = column
     encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
     encoded.pop("offset_mapping")

@@ -36,13 +36,6 @@ def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dic
     ]
     lines = []
     for sentence, prediction in zip(sentences, predict_records(records, table)):
-
-        def spans(name: str, sentence=sentence, prediction=prediction) -> list[dict]:
-            return [
-                {"start": s["start"], "end": s["end"], "text": sentence.text[s["start"] : s["end"]]}
-                for s in prediction[name]
-            ]
-
         attributed = prediction["quote_type"] != "none"
         lines.append(
             {
@@ -51,9 +44,9 @@ def preannotate_article(path: Path, table: ActorTable | None = None) -> list[dic
                 "text": sentence.text,
                 "is_caption": sentence.is_caption,
                 "quote_type": prediction["quote_type"],
-                "source": spans("source_spans"),
-                "cue": spans("cue_spans"),
-                "content": spans("content_spans"),
+                "source": _with_text(sentence.text, prediction["source_spans"]),
+                "cue": _with_text(sentence.text, prediction["cue_spans"]),
+                "content": _with_text(sentence.text, prediction["content_spans"]),
                 "source_resolved": prediction["source_resolved"] if attributed else None,
                 "source_actor": prediction["source_actor"] if attributed else NO_ACTOR,
                 "anonymous": prediction["anonymous"],
@@ -164,3 +157,8 @@ def _draft_targets(paths: Iterable[Path], output_dir: Path) -> dict[Path, Path]:
                 )
             targets[target] = article
     return targets
+
+
+def _with_text(text: str, spans: list[dict]) -> list[dict]:
+    """Offset spans of a sentence with their text, as the gold files write them."""
+    return [{"start": s["start"], "end": s["end"], "text": text[s["start"] : s["end"]]} for s in spans]

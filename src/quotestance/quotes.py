@@ -48,10 +48,9 @@ def inside_mask(text: str, start: int = 0, end: int | None = None) -> bytearray:
     mask = bytearray(end - start)
     state = False
     for offset, character in enumerate(text[start:end]):
-        if character in MARKS:
-            state_after = _next_state(character, state)
+        if character in MARKS:  # a mark is inside its own quotation, opening or closing
             mask[offset] = 1
-            state = state_after
+            state = _next_state(character, state)
         else:
             mask[offset] = state
     return mask

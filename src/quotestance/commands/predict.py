@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ from transformers.utils import logging as transformers_logging
 
 from ..actors import DEFAULT_TABLE_PATH
 from ..atomic import atomic_output, check_output_folder, check_output_path
-from ..errors import EXIT_FAILED, EXIT_USAGE, QuotestanceError, exit_status
+from ..errors import EXIT_FAILED, EXIT_USAGE, QuotestanceError
 from ..html_view import render_site
 from ..inference import QUANTIZE_CHOICES, Labeler
 from ..io import ResultWriter, read_inputs
@@ -157,13 +156,3 @@ def write_html(labeler: Labeler, documents, args) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def run(argv: list[str] | None = None, prog: str | None = None) -> None:
-    """Exit with main's status; a reader that closes stdout (`| head`) stops it quietly,
-    as other shell tools do."""
-    try:
-        sys.exit(exit_status(main, argv, prog))
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)

@@ -112,10 +112,10 @@ def verify(corpus: CorpusDownload, folder: Path) -> list[str]:
         path = folder / member.target
         if not path.exists():
             problems.append(f"{path}: missing")
-        elif content_sha256(path) != member.sha256:
-            problems.append(
-                f"{path}: SHA-256 {content_sha256(path)[:12]}..., expected {member.sha256[:12]}..."
-            )
+            continue
+        found = content_sha256(path)
+        if found != member.sha256:
+            problems.append(f"{path}: SHA-256 {found[:12]}..., expected {member.sha256[:12]}...")
     return problems
 
 
